@@ -1,0 +1,1 @@
+"""News crawler: discovery and fetching with Scrapy, pure extraction, pipelines into SQLite."""

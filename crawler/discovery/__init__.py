@@ -1,0 +1,16 @@
+"""Pure discovery parsers: feeds, sitemaps and HTML pages in, links with hints out."""
+
+from .feeds import FeedEntry, parse_feed
+from .links import LinkHint, feed_links, page_links
+from .sitemaps import SitemapEntry, parse_sitemap, sitemaps_from_robots
+
+__all__ = [
+    "FeedEntry",
+    "LinkHint",
+    "SitemapEntry",
+    "feed_links",
+    "page_links",
+    "parse_feed",
+    "parse_sitemap",
+    "sitemaps_from_robots",
+]

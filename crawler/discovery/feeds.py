@@ -1,0 +1,56 @@
+"""RSS, Atom and RDF feeds to entries (link, title, dates, authors), by feedparser."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import feedparser
+
+
+@dataclass
+class FeedEntry:
+    """One feed item: the article link and what the feed says about it (dates in UTC)."""
+
+    url: str
+    title: str | None = None
+    published_at: str | None = None
+    modified_at: str | None = None
+    authors: list[str] = field(default_factory=list)
+
+    def hints(self) -> dict:
+        values = {"title": self.title, "published_at": self.published_at,
+                  "modified_at": self.modified_at, "authors": self.authors}
+        return {k: v for k, v in values.items() if v} | {"origin": "feed"}
+
+
+def _utc(parsed) -> str | None:
+    if not parsed:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).isoformat(timespec="seconds")
+
+
+def parse_feed(body: bytes, base_url: str) -> list[FeedEntry] | None:
+    """Entries of the feed in `body`; None when it is not a feed at all."""
+    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    if not parsed.get("version") and not parsed.entries:
+        return None
+    entries = []
+    for item in parsed.entries:
+        link = item.get("link")
+        if not link:
+            continue
+        published = _utc(item.get("published_parsed"))
+        updated = _utc(item.get("updated_parsed"))
+        authors = [a.get("name") for a in item.get("authors", []) if a.get("name")]
+        if not authors and item.get("author"):
+            authors = [item["author"]]
+        entries.append(FeedEntry(
+            url=link,
+            title=item.get("title"),
+            published_at=published,
+            modified_at=updated if updated and updated != published else None,
+            authors=authors,
+        ))
+    return entries

@@ -1,0 +1,119 @@
+"""extract_article: HTML + URL in, an Article or a Rejection out. Pure: no Scrapy, no network."""
+
+from __future__ import annotations
+
+import hashlib
+import html as htmllib
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+
+from .body import extract_body
+from .dates import is_future, to_iso
+from .decode import decode_html
+from .metadata import extract_metadata, jsonld_article
+from .pagetype import listing_reason
+from .prune import prune
+from .record import Article, Rejection
+from ..urls import canonical_url, same_site
+
+MIN_BODY_CHARS = 200
+MAX_HTML_CHARS = 20_000_000
+
+
+def content_hash(body: str) -> str:
+    """SHA-256 of the body with whitespace and case normalised: equal for exact duplicates."""
+    normal = " ".join(body.lower().split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def _parse(html: str):
+    # lxml refuses str input carrying an XML encoding declaration; strip it.
+    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html, count=1)
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    return tree
+
+
+def extract_article(
+    html: str | bytes,
+    url: str,
+    *,
+    content_type: str | None = None,
+    min_body_chars: int = MIN_BODY_CHARS,
+    **hints: Any,
+) -> Article | Rejection:
+    """Extract the story from one page.
+
+    `html` is text, or raw bytes decoded like the crawl does (`content_type` is the HTTP header).
+    Hints refine the result: `published_at`, `modified_at`, `title`, `authors`, `categories`,
+    `tags` from feeds/sitemaps/REST (with `origin` naming which), `timezone` (IANA) for pages
+    without offsets, `language`, and `prune` (extra selectors to drop from the body).
+    """
+    if isinstance(html, bytes):
+        html, _ = decode_html(html, content_type)
+    if not html or not html.strip():
+        return Rejection(url, "empty", "no content")
+    if len(html) > MAX_HTML_CHARS:
+        return Rejection(url, "too_large", f"{len(html)} characters of HTML")
+    tree = _parse(html)
+    if tree is None:
+        return Rejection(url, "malformed_html", "lxml could not build a tree")
+    reason = listing_reason(tree, url, jsonld_article(tree) is not None)
+    if reason:
+        return Rejection(url, "not_article", reason)
+    meta = extract_metadata(tree, hints)
+    prune(tree, tuple(hints.get("prune") or ()))
+    body, _document = extract_body(tree, url)
+    if len(body) < min_body_chars:
+        return Rejection(url, "too_short", f"body of {len(body)} characters (minimum {min_body_chars})")
+    values, provenance = meta.values, meta.provenance
+    title = htmllib.unescape(values.get("title") or "")
+    if not title:
+        return Rejection(url, "no_title", "no headline found")
+    published, modified = values.get("published_at"), values.get("modified_at")
+    if published is not None and is_future(published):
+        published = None
+        provenance.pop("published_at", None)
+    if modified is not None and (is_future(modified) or (published is not None and _not_after(modified, published))):
+        modified = None
+        provenance.pop("modified_at", None)
+    provenance["body"] = "html"
+    return Article(
+        url=_story_url(tree, url),
+        title=title,
+        body=body,
+        authors=values.get("authors", []),
+        published_at=to_iso(published),
+        modified_at=to_iso(modified),
+        language=values.get("language"),
+        description=values.get("description"),
+        image=values.get("image"),
+        site_name=values.get("site_name"),
+        categories=values.get("categories", []),
+        tags=values.get("tags", []),
+        provenance=provenance,
+        content_hash=content_hash(body),
+    )
+
+
+def _story_url(tree, url: str) -> str:
+    """The page's canonical link when it is on the same site, else the fetched URL; normalised."""
+    for href in tree.xpath('//link[@rel="canonical"]/@href'):
+        candidate = urljoin(url, href.strip())
+        if href.strip() and same_site(candidate, url):
+            return canonical_url(candidate)
+    return canonical_url(url)
+
+
+def _not_after(modified, published) -> bool:
+    """True when `modified` is not later than `published` (comparable moments only)."""
+    try:
+        return modified <= published
+    except TypeError:  # one naive, one aware
+        return False

@@ -1,0 +1,41 @@
+"""NormalisePipeline: canonical URL, clean whitespace, ISO 8601 dates, tidy name lists."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.extract import Article, content_hash
+from crawler.extract.dates import parse_datetime, to_iso
+from crawler.urls import canonical_url
+
+_INLINE_SPACE = re.compile(r"[ \t\r\f\v]+")
+
+
+def clean_body(body: str) -> str:
+    """Paragraphs separated by exactly one blank line, no stray spaces."""
+    paragraphs = (_INLINE_SPACE.sub(" ", p).strip() for p in re.split(r"\n\s*\n|\n", body))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        name = " ".join(name.split())
+        if name and name.lower() not in seen:
+            seen[name.lower()] = name
+    return list(seen.values())
+
+
+class NormalisePipeline:
+    def process_item(self, item: Article) -> Article:
+        item.url = canonical_url(item.url)
+        item.title = _INLINE_SPACE.sub(" ", item.title.replace("\n", " ")).strip()
+        item.body = clean_body(item.body)
+        for name in ("published_at", "modified_at"):
+            value = getattr(item, name)
+            setattr(item, name, to_iso(parse_datetime(value)) if value else None)
+        item.authors = _unique(item.authors)
+        item.categories = _unique(item.categories)
+        item.tags = _unique(item.tags)
+        item.content_hash = content_hash(item.body)
+        return item

@@ -1,0 +1,1 @@
+"""Spiders: `news` crawls any news site from its home URL."""
