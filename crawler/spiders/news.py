@@ -34,14 +34,14 @@ class NewsSpider(scrapy.Spider):
 
     name = "news"
 
-    def __init__(self, url: str | None = None, source: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, url: str | None = None, source_name: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if not url:
-            raise ValueError("news spider: give -a url=https://site/ (declared sources come with issue #8)")
+            raise ValueError("news spider: give -a url=https://site/")
         if not urlsplit(url).scheme:
             url = "https://" + url
         self.base_url = url if urlsplit(url).path else url + "/"
-        self.source = source or site_name_of(self.base_url)
+        self.source = source_name or site_name_of(self.base_url)
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
 
     # --- entry points -------------------------------------------------------------------

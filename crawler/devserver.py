@@ -1,0 +1,127 @@
+"""Serve fixture site trees (fixtures/sites/<name>/) on 127.0.0.1, for the demo and the tests.
+
+Request paths map to files: `/a/b/` -> `a/b/index.html`, `/feed/` -> `feed/index.xml` when that
+exists. Beside a file, `<file>.headers.json` sets response headers (e.g. a charset or none at all).
+`_routes.json` at the site root maps a path (with its query) to `{"status": 301, "location": …}` or
+`{"status": 404}`. The text `__BASE__` in any body is replaced by the site's own base URL, so a
+recorded site works on whatever port it gets.
+
+    python -m crawler.devserver fixtures/sites/*     # prints "<name> http://127.0.0.1:PORT/" lines
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import sys
+import threading
+from functools import partial
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+INDEX_FILES = ("index.html", "index.xml", "index.json", "index.txt")
+TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
+         ".json": "application/json; charset=utf-8", ".txt": "text/plain; charset=utf-8",
+         ".gz": "application/gzip"}
+
+
+class SiteHandler(BaseHTTPRequestHandler):
+    """Serves one site tree; see the module docstring for the mapping."""
+
+    server_version = "fixture-site/1"
+
+    def __init__(self, *args, root: Path, **kwargs) -> None:
+        self.root = root
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, format: str, *args) -> None:  # quiet: the crawler logs requests
+        pass
+
+    def _base(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def _routes(self) -> dict:
+        path = self.root / "_routes.json"
+        return json.loads(path.read_text("utf-8")) if path.exists() else {}
+
+    def _resolve(self, path: str) -> Path | None:
+        relative = path.lstrip("/")
+        if ".." in relative.split("/"):
+            return None
+        target = self.root / relative
+        if path.endswith("/") or target.is_dir():
+            for name in INDEX_FILES:
+                if (target / name).is_file():
+                    return target / name
+            return None
+        return target if target.is_file() and not target.name.endswith(".headers.json") else None
+
+    def do_HEAD(self) -> None:
+        self.do_GET(head=True)
+
+    def do_GET(self, head: bool = False) -> None:
+        route = self._routes().get(self.path)
+        if route:
+            self.send_response(route.get("status", 302))
+            if "location" in route:
+                self.send_header("Location", route["location"].replace("__BASE__", self._base()))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        path = self.path.split("?", 1)[0]
+        target = self._resolve(path)
+        if target is not None and target.is_file() and not path.endswith("/") and (self.root / path.lstrip("/")).is_dir():
+            self.send_response(301)
+            self.send_header("Location", path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if target is None:
+            body = b"<html><body><h1>Not found</h1></body></html>"
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+            return
+        body = target.read_bytes().replace(b"__BASE__", self._base().encode("ascii"))
+        headers = {"Content-Type": TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0]
+                   or "application/octet-stream"}
+        sidecar = target.with_name(target.name + ".headers.json")
+        if sidecar.exists():
+            headers.update(json.loads(sidecar.read_text("utf-8")))
+        self.send_response(int(headers.pop("Status", 200)))
+        for name, value in headers.items():
+            if value is not None:
+                self.send_header(name, str(value).replace("__BASE__", self._base()))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+
+def serve_site(root: str | Path, port: int = 0) -> ThreadingHTTPServer:
+    """Start serving `root` on 127.0.0.1:`port` (0: any free port) in a daemon thread."""
+    handler = partial(SiteHandler, root=Path(root).resolve())
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def base_url(server: ThreadingHTTPServer) -> str:
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}/"
+
+
+def main(argv: list[str]) -> None:
+    servers = [(Path(root).name, serve_site(root)) for root in argv if Path(root).is_dir()]
+    for name, server in servers:
+        print(name, base_url(server), flush=True)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
