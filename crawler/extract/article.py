@@ -76,6 +76,7 @@ def extract_article(
     title = htmllib.unescape(values.get("title") or "")
     if not title:
         return Rejection(url, "no_title", "no headline found")
+    body = _without_headline(body, title)
     published, modified = values.get("published_at"), values.get("modified_at")
     if published is not None and is_future(published):
         published = None
@@ -100,6 +101,14 @@ def extract_article(
         provenance=provenance,
         content_hash=content_hash(body),
     )
+
+
+def _without_headline(body: str, title: str) -> str:
+    """The body without a leading copy of the headline (the record keeps it in `title`)."""
+    first, _, rest = body.partition("\n\n")
+    if rest and " ".join(first.split()).lower() == " ".join(title.split()).lower():
+        return rest
+    return body
 
 
 def _story_url(tree, url: str) -> str:
