@@ -1,16 +1,20 @@
 """Serve fixture site trees (fixtures/sites/<name>/) on 127.0.0.1, for the demo and the tests.
 
 Request paths map to files: `/a/b/` -> `a/b/index.html`, `/feed/` -> `feed/index.xml` when that
-exists. Beside a file, `<file>.headers.json` sets response headers (e.g. a charset or none at all).
-`_routes.json` at the site root maps a path (with its query) to `{"status": 301, "location": …}` or
-`{"status": 404}`. The text `__BASE__` in any body is replaced by the site's own base URL, so a
-recorded site works on whatever port it gets.
+exists. Beside a file, `<file>.headers.json` sets response headers (e.g. a charset or none at all;
+a list value sends that header once per item, e.g. several `Link` headers).
+`_routes.json` at the site root maps a path (with its query) to `{"status": 301, "location": …}`,
+`{"status": 404}`, or `{"file": "relative/path"}`: that file's body and sidecar headers, as a 200
+(paths with a query string cannot map to files, e.g. REST `?per_page=100`). The text `__BASE__` in
+any body or header (inside .gz files too) is replaced by the site's own base URL, so a recorded
+site works on whatever port it gets.
 
     python -m crawler.devserver fixtures/sites/*     # prints "<name> http://127.0.0.1:PORT/" lines
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import mimetypes
 import sys
@@ -57,11 +61,25 @@ class SiteHandler(BaseHTTPRequestHandler):
             return None
         return target if target.is_file() and not target.name.endswith(".headers.json") else None
 
+    def _body(self, target: Path) -> bytes:
+        """The file's bytes with __BASE__ substituted (inside gzip files too)."""
+        body = target.read_bytes()
+        base = self._base().encode("ascii")
+        if target.suffix == ".gz" and body[:2] == b"\x1f\x8b":
+            return gzip.compress(gzip.decompress(body).replace(b"__BASE__", base), mtime=0)
+        return body.replace(b"__BASE__", base)
+
     def do_HEAD(self) -> None:
         self.do_GET(head=True)
 
     def do_GET(self, head: bool = False) -> None:
         route = self._routes().get(self.path)
+        if route and "file" in route:
+            target = self._resolve("/" + route["file"])
+            if target is not None:
+                self._send_file(target, head)
+                return
+            route = {"status": 404}
         if route:
             self.send_response(route.get("status", 302))
             if "location" in route:
@@ -86,7 +104,10 @@ class SiteHandler(BaseHTTPRequestHandler):
             if not head:
                 self.wfile.write(body)
             return
-        body = target.read_bytes().replace(b"__BASE__", self._base().encode("ascii"))
+        self._send_file(target, head)
+
+    def _send_file(self, target: Path, head: bool) -> None:
+        body = self._body(target)
         headers = {"Content-Type": TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0]
                    or "application/octet-stream"}
         sidecar = target.with_name(target.name + ".headers.json")
@@ -94,8 +115,9 @@ class SiteHandler(BaseHTTPRequestHandler):
             headers.update(json.loads(sidecar.read_text("utf-8")))
         self.send_response(int(headers.pop("Status", 200)))
         for name, value in headers.items():
-            if value is not None:
-                self.send_header(name, str(value).replace("__BASE__", self._base()))
+            for item in value if isinstance(value, list) else [value]:
+                if item is not None:
+                    self.send_header(name, str(item).replace("__BASE__", self._base()))
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if not head:

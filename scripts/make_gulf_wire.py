@@ -4,6 +4,7 @@ Deterministic; re-run after changing it and review the diff."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import datetime
 from email.utils import format_datetime
@@ -134,13 +135,12 @@ def home_page() -> str:
 """
 
 
-def news_sitemap() -> str:
-    # Three of the four stories: the last one is found through the home page only.
+def news_sitemap(stories) -> str:
     urls = "\n".join(
         f"""<url><loc>__BASE__/{s[0]}.html</loc><news:news><news:publication><news:name>Gulf Wire</news:name>
 <news:language>en</news:language></news:publication><news:publication_date>{s[3]}</news:publication_date>
 <news:title>{s[1]}</news:title></news:news></url>"""
-        for s in STORIES[:3]
+        for s in stories
     )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
@@ -171,8 +171,18 @@ def write(path: str, content: str | bytes, headers: dict | None = None) -> None:
 
 
 def main() -> None:
-    write("robots.txt", "User-agent: *\nDisallow: /private/\nSitemap: __BASE__/news-sitemap.xml\n")
-    write("news-sitemap.xml", news_sitemap())
+    write("robots.txt", "User-agent: *\nDisallow: /private/\nSitemap: __BASE__/sitemap-index.xml\n")
+    # Three of the four stories are in sitemaps (one gzipped); the last is found through the home page only.
+    write("sitemap-index.xml", """<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>__BASE__/news-sitemap.xml</loc></sitemap>
+<sitemap><loc>__BASE__/sitemap-archive.xml.gz</loc></sitemap>
+</sitemapindex>
+""")
+    write("news-sitemap.xml", news_sitemap(STORIES[:2]))
+    # gzip with a fixed mtime so the file is byte-identical on every run
+    archive = gzip.compress(news_sitemap(STORIES[2:3]).encode("utf-8"), mtime=0)
+    write("sitemap-archive.xml.gz", archive, {"Content-Type": "application/gzip"})
     write("rss.xml", rss(), {"Content-Type": "application/rss+xml; charset=utf-8"})
     write("index.html", home_page())
     for index, story in enumerate(STORIES):

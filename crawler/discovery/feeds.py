@@ -42,7 +42,7 @@ def parse_feed(body: bytes, base_url: str) -> list[FeedEntry] | None:
         if not link:
             continue
         published = _utc(item.get("published_parsed"))
-        updated = _utc(item.get("updated_parsed"))
+        updated = _utc(dict.get(item, "updated_parsed"))  # dict.get: no feedparser fallback to published
         authors = [a.get("name") for a in item.get("authors", []) if a.get("name")]
         if not authors and item.get("author"):
             authors = [item["author"]]

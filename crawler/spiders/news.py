@@ -16,7 +16,8 @@ from twisted.python.failure import Failure
 
 from crawler.discovery import feed_links, page_links, parse_feed, parse_sitemap, sitemaps_from_robots
 from crawler.extract import Article, Rejection, extract_article
-from crawler.urls import site_name_of
+from crawler.discovery.links import is_followable
+from crawler.urls import same_site, site_name_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -60,7 +61,7 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         for url in sitemaps_from_robots(response.text):
-            yield self._discovery_request(url, self.parse_sitemap, "sitemap")
+            yield from self._discovery_request(url, self.parse_sitemap, "sitemap")
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         body = response.body
@@ -77,9 +78,9 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("news/discovered/sitemap", len(entries))
         for entry in entries:
             if entry.is_sitemap:
-                yield self._discovery_request(entry.url, self.parse_sitemap, "sitemap")
+                yield from self._discovery_request(entry.url, self.parse_sitemap, "sitemap")
             else:
-                yield self._page_request(entry.url, entry.hints())
+                yield from self._page_request(entry.url, entry.hints())
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         entries = parse_feed(response.body, response.url)
@@ -88,7 +89,7 @@ class NewsSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("news/discovered/feed", len(entries))
         for entry in entries:
-            yield self._page_request(entry.url, entry.hints())
+            yield from self._page_request(entry.url, entry.hints())
 
     # --- pages --------------------------------------------------------------------------
 
@@ -104,11 +105,11 @@ class NewsSpider(scrapy.Spider):
         html = response.text if isinstance(response, TextResponse) else None
         if response.meta.get("home") and html:
             for url in feed_links(html, response.url):
-                yield self._discovery_request(url, self.parse_feed, "feed")
+                yield from self._discovery_request(url, self.parse_feed, "feed")
         result = self._extract(response, content_type, hints or {})
         if isinstance(result, Rejection) and result.reason == "not_article" and html:
             for url in page_links(html, response.url, self.base_url):
-                yield self._page_request(url, {})
+                yield from self._page_request(url, {})
         yield result
 
     def _extract(self, response: Response, content_type: str, hints: dict) -> Article | Rejection:
@@ -155,11 +156,23 @@ class NewsSpider(scrapy.Spider):
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _discovery_request(self, url: str, callback, kind: str) -> scrapy.Request:
-        return scrapy.Request(url, callback=callback, errback=self.discovery_failed, meta={"discovery": kind})
+    def _valid(self, url: str) -> bool:
+        """Only http(s) URLs on the site's host are requested; others are counted and skipped."""
+        if is_followable(url, self.base_url) or (
+            urlsplit(url).scheme in ("http", "https") and same_site(url, self.base_url)
+        ):
+            return True
+        self.crawler.stats.inc_value("news/discovery/skipped_url")
+        self.logger.debug("skipped URL off the site or not http(s): %r", url)
+        return False
 
-    def _page_request(self, url: str, hints: dict) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, cb_kwargs={"hints": hints})
+    def _discovery_request(self, url: str, callback, kind: str) -> Iterator[scrapy.Request]:
+        if self._valid(url):
+            yield scrapy.Request(url, callback=callback, errback=self.discovery_failed, meta={"discovery": kind})
+
+    def _page_request(self, url: str, hints: dict) -> Iterator[scrapy.Request]:
+        if self._valid(url):
+            yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, cb_kwargs={"hints": hints})
 
     def _discovery_error(self, url: str, kind: str, detail: str) -> None:
         self.crawler.stats.inc_value(f"news/discovery/invalid/{kind}")

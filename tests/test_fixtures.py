@@ -1,0 +1,56 @@
+"""Every recorded page in fixtures/pages/<source>/<case>/ gives its expected record, field by field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.extract import Article, extract_article
+
+PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+FIELDS = ("url", "title", "body", "authors", "published_at", "modified_at", "language",
+          "description", "image", "site_name", "categories", "tags")
+CASES = sorted(p.parent for p in PAGES.glob("*/*/expected.json"))
+
+
+def _load(case: Path) -> tuple[Article, dict]:
+    response = json.loads((case / "response.json").read_text("utf-8"))
+    hints_file = case / "hints.json"
+    hints = json.loads(hints_file.read_text("utf-8")) if hints_file.exists() else {}
+    content_type = response.get("headers", {}).get("Content-Type")
+    record = extract_article((case / "response.html").read_bytes(), response["url"],
+                             content_type=content_type, **hints)
+    return record, json.loads((case / "expected.json").read_text("utf-8"))
+
+
+_cache: dict[Path, tuple] = {}
+
+
+def _record(case: Path):
+    if case not in _cache:
+        _cache[case] = _load(case)
+    return _cache[case]
+
+
+def test_there_are_fixtures():
+    assert CASES, "no fixtures under fixtures/pages"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
+def test_fixture_is_an_article_with_only_known_fields(case):
+    record, expected = _record(case)
+    assert isinstance(record, Article), f"rejected: {getattr(record, 'reason', '')} {getattr(record, 'detail', '')}"
+    assert set(expected) <= set(FIELDS), f"unexpected fields in expected.json: {set(expected) - set(FIELDS)}"
+
+
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
+def test_fixture_field(case, field):
+    record, expected = _record(case)
+    if not isinstance(record, Article):
+        pytest.fail(f"rejected: {record.reason} {record.detail}")
+    if field not in expected:
+        pytest.skip(f"{field} not in expected.json")
+    assert getattr(record, field) == expected[field]
