@@ -1,5 +1,6 @@
 """The SQLite store: schema migrations, the Store API and the news-store CLI (no crawler import)."""
 
-from .store import Store, StoredArticle
+from .records import CrawlRun, Reject, SearchHit, SourceSummary, StoredArticle, StoreStats
+from .store import Store
 
-__all__ = ["Store", "StoredArticle"]
+__all__ = ["CrawlRun", "Reject", "SearchHit", "SourceSummary", "Store", "StoreStats", "StoredArticle"]

@@ -6,6 +6,8 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("news")
+# A migration, once committed, never changes (stores in the wild have applied it): change the
+# schema by adding a new named migration at the end.
 
 ARTICLE_COLUMNS = {
     "id": int,
@@ -27,6 +29,7 @@ ARTICLE_COLUMNS = {
     "fetched_at": str,
 }
 JSON_COLUMNS = ("authors", "categories", "tags", "provenance")
+FTS_COLUMNS = ("title", "body")
 
 
 @migrations(name="0001_articles_and_rejects")
@@ -45,6 +48,67 @@ def m0001_articles_and_rejects(db: Database) -> None:
     db["rejects"].create_index(["url"], if_not_exists=True)
 
 
+@migrations(name="0002_articles_fts")
+def m0002_articles_fts(db: Database) -> None:
+    """FTS5 over title and body, filled from existing rows and kept in sync by triggers.
+
+    sqlite-utils' layout (`articles_fts`, content=articles, triggers `articles_ai/_ad/_au`) is the
+    one Datasette and `sqlite-utils search` detect on their own.
+    """
+    db["articles"].enable_fts(FTS_COLUMNS, create_triggers=True)
+
+
+@migrations(name="0003_article_filter_indexes")
+def m0003_article_filter_indexes(db: Database) -> None:
+    """Indexes for the common filters and the default sort."""
+    for column in ("source", "published_at", "language"):
+        db["articles"].create_index([column], if_not_exists=True)
+    db["rejects"].create_index(["source"], if_not_exists=True)
+
+
+@migrations(name="0004_crawl_runs")
+def m0004_crawl_runs(db: Database) -> None:
+    """One row per crawl run and source, written when the spider closes.
+
+    `rejects` is a JSON object reason -> count; `stats` keeps every crawl stat, so later health
+    columns can be added (and back-filled) by new migrations.
+    """
+    counts = ("discovered", "fetched", "stored_new", "updated", "duplicates", "rejected")
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "run_id": str,  # shared by every source crawled in one run
+            "source": str,
+            "started_at": str,  # UTC, ISO 8601
+            "finished_at": str,
+            "finish_reason": str,  # Scrapy's: finished, shutdown, closespider_*, ...
+            **{name: int for name in counts},  # `rejected` is the total of `rejects`
+            "rejects": str,  # JSON object: reason -> count
+            "stats": str,  # JSON object: every crawl stat
+        },
+        pk="id",
+        not_null={"run_id", "source", "started_at"},
+        defaults={name: 0 for name in counts},
+        if_not_exists=True,
+    )
+    db["crawl_runs"].create_index(["run_id", "source"], unique=True, if_not_exists=True)
+    db["crawl_runs"].create_index(["source", "started_at"], if_not_exists=True)
+    db["crawl_runs"].create_index(["started_at"], if_not_exists=True)
+
+
 def migrate(db: Database) -> None:
-    """Bring `db` to the newest schema."""
-    migrations.apply(db)
+    """Bring `db` to the newest schema, in one write transaction.
+
+    The read-only check keeps opening an up-to-date store cheap; BEGIN IMMEDIATE makes concurrent
+    openers (pipelines, extension, CLI, parallel crawls) wait for each other instead of racing to
+    apply the same migration. Each migration still runs in its own savepoint.
+    """
+    if not migrations.pending(db):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

@@ -5,46 +5,17 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from .schema import JSON_COLUMNS, migrate
+from .records import CrawlRun, Reject, SearchHit, SourceSummary, StoredArticle, StoreStats
+from .schema import JSON_COLUMNS, migrate, migrations
 
 BUSY_TIMEOUT_MS = 30_000
-
-
-@dataclass
-class StoredArticle:
-    """One row of `articles`, JSON columns decoded."""
-
-    id: int
-    url: str
-    source: str | None
-    title: str
-    body: str
-    authors: list[str]
-    published_at: str | None
-    modified_at: str | None
-    language: str | None
-    description: str | None
-    image: str | None
-    site_name: str | None
-    categories: list[str]
-    tags: list[str]
-    provenance: dict[str, str]
-    content_hash: str | None
-    fetched_at: str | None
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "StoredArticle":
-        values = {f.name: row.get(f.name) for f in fields(cls)}
-        for name in JSON_COLUMNS:
-            raw = values.get(name)
-            values[name] = json.loads(raw) if raw else ({} if name == "provenance" else [])
-        return cls(**values)
+DateLike = str | date | datetime
 
 
 def _encode(record: dict[str, Any]) -> dict[str, Any]:
@@ -55,8 +26,27 @@ def _encode(record: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def utc_bound(value: DateLike) -> datetime:
+    """An ISO 8601 date or datetime (str or object) as a naive UTC datetime; naive input is UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.strip())
+    elif not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def _sqlite_time(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S")  # the form SQLite's datetime() returns
+
+
 class Store:
-    """Open (and migrate) the store at `path`. Writers batch; readers never need SQL."""
+    """Open (and migrate) the store at `path`. Writers batch; readers never need SQL.
+
+    One Store per thread (it holds one SQLite connection). Readers in other connections or
+    processes read while a crawl writes: WAL, and a busy timeout for the rare lock.
+    """
 
     def __init__(self, path: str | Path = "news.db") -> None:
         self.path = Path(path)
@@ -83,15 +73,55 @@ class Store:
         articles = [_encode(a) for a in articles]
         rejects = list(rejects)
         with self.db.atomic():
-            before = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
-            if articles:
-                self.db["articles"].insert_all(articles, ignore=True, alter=False)
-            if rejects:
-                self.db["rejects"].insert_all(rejects, alter=False)
-            after = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
-        return after - before
+            added = self._insert_many("articles", articles, or_ignore=True)
+            self._insert_many("rejects", rejects)
+        return added
 
-    # --- reads -----------------------------------------------------------------------------
+    def _insert_many(self, table: str, rows: list[dict[str, Any]], or_ignore: bool = False) -> int:
+        """One prepared INSERT for all rows; the count of rows added (ignored ones and FTS trigger
+        writes are not counted, unlike a count(*) before and after, which scans the table)."""
+        if not rows:
+            return 0
+        columns = list(dict.fromkeys(name for row in rows for name in row))
+        sql = "INSERT {}INTO [{}] ({}) VALUES ({})".format(
+            "OR IGNORE " if or_ignore else "", table,
+            ", ".join(f"[{c}]" for c in columns), ", ".join("?" for _ in columns),
+        )
+        cursor = self.db.conn.executemany(sql, ([row.get(c) for c in columns] for row in rows))
+        return cursor.rowcount
+
+    def record_run(
+        self,
+        *,
+        run_id: str,
+        source: str,
+        started_at: str,
+        finished_at: str | None = None,
+        finish_reason: str | None = None,
+        discovered: int = 0,
+        fetched: int = 0,
+        stored_new: int = 0,
+        updated: int = 0,
+        duplicates: int = 0,
+        rejects: dict[str, int] | None = None,
+        stats: dict[str, Any] | None = None,
+    ) -> CrawlRun:
+        """Write the `crawl_runs` row of (run_id, source), replacing an earlier one; return it."""
+        rejects = dict(sorted((rejects or {}).items()))
+        row = {
+            "run_id": run_id, "source": source, "started_at": started_at, "finished_at": finished_at,
+            "finish_reason": finish_reason, "discovered": discovered, "fetched": fetched,
+            "stored_new": stored_new, "updated": updated, "duplicates": duplicates,
+            "rejected": sum(rejects.values()),
+            "rejects": json.dumps(rejects, ensure_ascii=False),
+            "stats": json.dumps(stats or {}, ensure_ascii=False, sort_keys=True, default=str),
+        }
+        with self.db.atomic():
+            self.db["crawl_runs"].insert(row, replace=True)
+            stored = next(self.db["crawl_runs"].rows_where("run_id = ? AND source = ?", [run_id, source]))
+        return CrawlRun.from_row(stored)
+
+    # --- articles --------------------------------------------------------------------------
 
     def has_url(self, url: str) -> bool:
         """True when an article with this canonical URL is stored."""
@@ -107,11 +137,142 @@ class Store:
         rows = list(self.db["articles"].rows_where("url = ?", [url], limit=1))
         return StoredArticle.from_row(rows[0]) if rows else None
 
-    def articles(self, source: str | None = None, limit: int | None = None) -> Iterator[StoredArticle]:
-        """Stored articles, newest first, optionally for one source."""
-        where, args = ("source = ?", [source]) if source else (None, [])
-        for row in self.db["articles"].rows_where(where, args, order_by="published_at desc, id", limit=limit):
+    def articles(
+        self,
+        source: str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+        raw_search: bool = False,
+    ) -> Iterator[StoredArticle]:
+        """Stored articles, newest first (best match first with `search`), streamed.
+
+        `since` (inclusive) and `until` (exclusive) compare instants: ISO dates or datetimes,
+        naive ones taken as UTC, against `published_at` with its offset; undated articles are
+        left out when either is given. `search` matches title and body (all words, any order;
+        `raw_search=True` passes SQLite FTS5 syntax through: OR, NOT, "phrases", prefix*).
+        """
+        if search:
+            for hit in self.search(search, source=source, since=since, until=until, limit=limit, raw=raw_search):
+                yield hit.article
+            return
+        where, args = self._filters(source, since, until)
+        sql = f"SELECT * FROM articles{where} ORDER BY published_at DESC, id LIMIT ?"
+        for row in self._rows(sql, [*args, -1 if limit is None else limit]):
             yield StoredArticle.from_row(row)
+
+    def search(
+        self,
+        query: str,
+        source: str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        limit: int | None = None,
+        raw: bool = False,
+    ) -> Iterator[SearchHit]:
+        """Full-text matches over title and body, best first, each with a snippet."""
+        where, args = self._filters(source, since, until, prefix="AND")
+        sql = (
+            "SELECT articles.*, snippet(articles_fts, -1, '[', ']', '…', 16) AS _snippet "
+            "FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid "
+            f"WHERE articles_fts MATCH ?{where} ORDER BY articles_fts.rank LIMIT ?"
+        )
+        match = query if raw else self.db.quote_fts(query)
+        for row in self._rows(sql, [match, *args, -1 if limit is None else limit]):
+            yield SearchHit(StoredArticle.from_row(row), row["_snippet"])
+
+    def count_articles(
+        self, source: str | None = None, since: DateLike | None = None, until: DateLike | None = None
+    ) -> int:
+        """How many articles `articles()` yields with these filters."""
+        where, args = self._filters(source, since, until)
+        return self.db.execute(f"SELECT count(*) FROM articles{where}", args).fetchone()[0]
+
+    @staticmethod
+    def _filters(
+        source: str | None, since: DateLike | None, until: DateLike | None, prefix: str = "WHERE"
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        if source:
+            clauses.append("articles.source = ?")
+            args.append(source)
+        # published_at keeps the site's offset, so the exact test converts to UTC; the plain
+        # string bound (a day wider than any offset) lets SQLite use the published_at index.
+        if since is not None:
+            bound = utc_bound(since)
+            clauses.append("articles.published_at >= ? AND datetime(articles.published_at) >= ?")
+            args += [(bound - timedelta(days=1)).isoformat(), _sqlite_time(bound)]
+        if until is not None:
+            bound = utc_bound(until)
+            clauses.append("articles.published_at < ? AND datetime(articles.published_at) < ?")
+            args += [(bound + timedelta(days=1)).isoformat(), _sqlite_time(bound)]
+        if not clauses:
+            return "", []
+        return f" {prefix} " + " AND ".join(clauses), args
+
+    def _rows(self, sql: str, args: list[Any]) -> Iterator[dict[str, Any]]:
+        cursor = self.db.execute(sql, args)
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            yield dict(zip(names, values))
+
+    # --- rejects, runs, sources, totals ----------------------------------------------------
+
+    def rejects(self, reason: str | None = None, source: str | None = None, limit: int | None = None) -> Iterator[Reject]:
+        """Rejected pages, newest first, optionally of one reason and/or source."""
+        clauses, args = [], []
+        for column, value in (("reason", reason), ("source", source)):
+            if value:
+                clauses.append(f"{column} = ?")
+                args.append(value)
+        where = " AND ".join(clauses) or None
+        for row in self.db["rejects"].rows_where(where, args, order_by="id DESC", limit=limit):
+            yield Reject.from_row(row)
+
+    def runs(self, source: str | None = None, limit: int | None = None) -> list[CrawlRun]:
+        """Crawl runs, newest first, optionally for one source."""
+        where, args = ("source = ?", [source]) if source else (None, [])
+        rows = self.db["crawl_runs"].rows_where(where, args, order_by="started_at DESC, id DESC", limit=limit)
+        return [CrawlRun.from_row(row) for row in rows]
+
+    def sources(self) -> list[SourceSummary]:
+        """Every source with articles, rejects or runs, by name."""
+        sql = """
+            WITH names AS (
+              SELECT source FROM articles UNION SELECT source FROM rejects UNION SELECT source FROM crawl_runs
+            ), a AS (
+              SELECT source, count(*) AS n, min(published_at) AS first_published,
+                     max(published_at) AS last_published, max(fetched_at) AS last_fetched
+              FROM articles GROUP BY source
+            ), r AS (SELECT source, count(*) AS n FROM rejects GROUP BY source),
+            c AS (SELECT source, count(*) AS n, max(finished_at) AS last_finished FROM crawl_runs GROUP BY source)
+            SELECT names.source, coalesce(a.n, 0), coalesce(r.n, 0), coalesce(c.n, 0),
+                   a.first_published, a.last_published, a.last_fetched, c.last_finished
+            FROM names LEFT JOIN a USING (source) LEFT JOIN r USING (source) LEFT JOIN c USING (source)
+            WHERE names.source IS NOT NULL ORDER BY names.source
+        """
+        return [SourceSummary(*row) for row in self.db.execute(sql).fetchall()]
+
+    def stats(self) -> StoreStats:
+        """Totals: rows per table, date range, articles per source, rejects per reason."""
+        first, last, fetched = self.db.execute(
+            "SELECT min(published_at), max(published_at), max(fetched_at) FROM articles"
+        ).fetchone()
+        applied = migrations.applied(self.db)
+        return StoreStats(
+            path=str(self.path),
+            schema=applied[-1].name if applied else "",
+            articles=self.count("articles"),
+            rejects=self.count("rejects"),
+            crawl_runs=self.count("crawl_runs"),
+            first_published=first,
+            last_published=last,
+            last_fetched=fetched,
+            articles_by_source=self.counts_by_source(),
+            rejects_by_reason=self.rejects_by_reason(),
+        )
 
     def count(self, table: str = "articles") -> int:
         return self.db[table].count
