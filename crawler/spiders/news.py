@@ -17,9 +17,13 @@ from twisted.python.failure import Failure
 from crawler.discovery import feed_links, page_links, parse_feed, parse_sitemap, sitemaps_from_robots
 from crawler.extract import Article, Rejection, extract_article
 from crawler.discovery.links import is_followable
-from crawler.urls import same_site, site_name_of
+from crawler.discovery.wordpress import NON_POST_SITEMAP, api_root, parse_posts, posts_url
+from crawler.urls import canonical_url, same_site, site_name_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+DISCOVERY_PRIORITY = 10  # discovery is parsed before pages, so every page meets all its hints
+# When one URL is announced by several discoveries, hints of the better origin win.
+ORIGIN_RANK = {"wp-rest": 3, "feed": 2, "sitemap": 1}
 
 
 def _content_type(response: Response) -> str:
@@ -44,6 +48,8 @@ class NewsSpider(scrapy.Spider):
         self.base_url = url if urlsplit(url).path else url + "/"
         self.source = source_name or site_name_of(self.base_url)
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
+        self.hints_by_url: dict[str, dict] = {}
+        self.wordpress_api: str | None = None
 
     # --- entry points -------------------------------------------------------------------
 
@@ -78,6 +84,9 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("news/discovered/sitemap", len(entries))
         for entry in entries:
             if entry.is_sitemap:
+                if NON_POST_SITEMAP.search(entry.url):
+                    self.crawler.stats.inc_value("news/discovery/skipped_sitemap")
+                    continue
                 yield from self._discovery_request(entry.url, self.parse_sitemap, "sitemap")
             else:
                 yield from self._page_request(entry.url, entry.hints())
@@ -90,12 +99,42 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("news/discovered/feed", len(entries))
         for entry in entries:
             yield from self._page_request(entry.url, entry.hints())
+        paged = response.meta.get("paged")
+        if paged and entries:  # WordPress feeds page with ?paged=N; stop at an empty page or a 404
+            next_url = urljoin(response.url, f"?paged={paged + 1}")
+            yield from self._discovery_request(next_url, self.parse_feed, "feed", paged=paged + 1)
+
+    def parse_rest(self, response: Response) -> Iterator[scrapy.Request]:
+        """A page of the WordPress REST posts listing: every post, with its metadata as hints."""
+        posts = parse_posts(response.body)
+        if posts is None:
+            yield from self.wordpress_fallbacks(f"REST answered something else than posts: {response.url}")
+            return
+        self.crawler.stats.inc_value("news/discovered/wp-rest", len(posts))
+        for post in posts:
+            yield from self._page_request(post.url, post.hints())
+        if response.meta.get("rest_page") == 1:
+            total = int((response.headers.get(b"X-WP-TotalPages") or b"1").decode() or 1)
+            for page in range(2, total + 1):
+                yield from self._discovery_request(posts_url(self.wordpress_api, page), self.parse_rest, "wp-rest",
+                                                   rest_page=page, errback=self.rest_failed)
+
+    def rest_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """REST blocked (401/403/404: security plugins) or broken: sitemaps and paged feeds instead."""
+        status = failure.value.response.status if failure.check(HttpError) else failure.type.__name__
+        self.crawler.stats.inc_value("news/wordpress/rest_unavailable")
+        yield from self.wordpress_fallbacks(f"REST API unavailable ({status}): {failure.request.url}")
+
+    def wordpress_fallbacks(self, why: str) -> Iterator[scrapy.Request]:
+        self.logger.info("%s; discovering through sitemaps and feeds", why)
+        yield from self._discovery_request(urljoin(self.base_url, "/feed/atom/"), self.parse_feed, "feed", paged=1)
 
     # --- pages --------------------------------------------------------------------------
 
-    def parse_page(self, response: Response, hints: dict | None = None) -> Iterator[Any]:
+    def parse_page(self, response: Response) -> Iterator[Any]:
         """Extract the page; a listing (home, archive, pagination) also yields its links."""
         self.crawler.stats.inc_value("news/pages/fetched")
+        hints = self._hints_for(response)
         content_type = _content_type(response)
         if not any(kind in content_type.lower() for kind in HTML_TYPES) and not (
             not content_type and isinstance(response, TextResponse)
@@ -104,13 +143,27 @@ class NewsSpider(scrapy.Spider):
             return
         html = response.text if isinstance(response, TextResponse) else None
         if response.meta.get("home") and html:
-            for url in feed_links(html, response.url):
-                yield from self._discovery_request(url, self.parse_feed, "feed")
-        result = self._extract(response, content_type, hints or {})
+            yield from self.discover_from_home(response, html)
+        result = self._extract(response, content_type, hints)
         if isinstance(result, Rejection) and result.reason == "not_article" and html:
             for url in page_links(html, response.url, self.base_url):
                 yield from self._page_request(url, {})
         yield result
+
+    def discover_from_home(self, response: Response, html: str) -> Iterator[scrapy.Request]:
+        """The home page's feeds; on WordPress also the REST API and the core/SEO-plugin sitemaps."""
+        for url in feed_links(html, response.url):
+            yield from self._discovery_request(url, self.parse_feed, "feed")
+        link_header = b", ".join(response.headers.getlist(b"Link")).decode("latin-1")
+        self.wordpress_api = api_root(link_header, html, response.url)
+        if not self.wordpress_api:
+            return
+        self.crawler.stats.set_value("news/wordpress/detected", 1)
+        self.logger.info("WordPress detected; REST API at %s", self.wordpress_api)
+        yield from self._discovery_request(posts_url(self.wordpress_api, 1), self.parse_rest, "wp-rest",
+                                           rest_page=1, errback=self.rest_failed)
+        for path in ("/wp-sitemap.xml", "/sitemap_index.xml"):
+            yield from self._discovery_request(urljoin(self.base_url, path), self.parse_sitemap, "sitemap")
 
     def _extract(self, response: Response, content_type: str, hints: dict) -> Article | Rejection:
         try:
@@ -166,13 +219,36 @@ class NewsSpider(scrapy.Spider):
         self.logger.debug("skipped URL off the site or not http(s): %r", url)
         return False
 
-    def _discovery_request(self, url: str, callback, kind: str) -> Iterator[scrapy.Request]:
+    def _discovery_request(self, url: str, callback, kind: str, errback=None, **meta: Any) -> Iterator[scrapy.Request]:
         if self._valid(url):
-            yield scrapy.Request(url, callback=callback, errback=self.discovery_failed, meta={"discovery": kind})
+            yield scrapy.Request(url, callback=callback, errback=errback or self.discovery_failed,
+                                 priority=DISCOVERY_PRIORITY, meta={"discovery": kind, **meta})
 
     def _page_request(self, url: str, hints: dict) -> Iterator[scrapy.Request]:
-        if self._valid(url):
-            yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, cb_kwargs={"hints": hints})
+        if not self._valid(url):
+            return
+        if hints:
+            self._remember(url, hints)
+        yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed)
+
+    def _remember(self, url: str, hints: dict) -> None:
+        """Merge what a discovery says about `url`; hints of a better origin win field by field."""
+        key = canonical_url(url)
+        known = self.hints_by_url.get(key)
+        if known is None:
+            self.hints_by_url[key] = dict(hints)
+            return
+        better, worse = (hints, known) if ORIGIN_RANK.get(hints.get("origin"), 0) > ORIGIN_RANK.get(known.get("origin"), 0) else (known, hints)
+        self.hints_by_url[key] = {**worse, **better}
+
+    def _hints_for(self, response: Response) -> dict:
+        """The hints for this page (by the requested URL, or the final one after redirects)."""
+        urls = [response.url, *(response.request.meta.get("redirect_urls", []) if response.request else [])]
+        for url in urls:
+            hints = self.hints_by_url.pop(canonical_url(url), None)
+            if hints is not None:
+                return hints
+        return {}
 
     def _discovery_error(self, url: str, kind: str, detail: str) -> None:
         self.crawler.stats.inc_value(f"news/discovery/invalid/{kind}")
