@@ -11,6 +11,7 @@ NEWS_STORE_FLUSH_SECONDS = 2.0  # flush a partial batch at least this often
 NEWS_MIN_BODY_CHARS = 200  # shorter bodies are rejected as too_short
 NEWS_MAX_DEPTH = 20  # link-following depth from the home page (listings only)
 NEWS_SOURCES = "sources.toml"  # declared sources (issue #8)
+NEWS_RUN_ID = ""  # crawl_runs.run_id for this crawl; empty: a fresh UTC-time-based id
 
 # --- politeness and limits -----------------------------------------------------------------
 USER_AGENT = "news-crawler/0.1 (+https://github.com/news-crawler/news-crawler)"
@@ -37,6 +38,9 @@ ITEM_PIPELINES = {
     "crawler.pipelines.normalise.NormalisePipeline": 200,
     "crawler.pipelines.dedupe.DedupePipeline": 300,
     "crawler.pipelines.store.StorePipeline": 900,
+}
+EXTENSIONS = {
+    "crawler.extensions.crawl_runs.CrawlRunsExtension": 500,  # one crawl_runs row per run and source
 }
 LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"
 LOG_LEVEL = "INFO"

@@ -1,0 +1,1 @@
+"""Scrapy extensions: components wired by signals rather than by items."""
