@@ -50,6 +50,11 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
         self.hints_by_url: dict[str, dict] = {}
         self.wordpress_api: str | None = None
+        # While WordPress REST pages are outstanding, page requests wait here, so that each post
+        # is fetched once with the REST metadata as hints (not first through a sitemap without).
+        self.rest_pending = 0
+        self.rest_ok = False  # the REST API listed the posts: listing pages need not be followed
+        self.parked: list[scrapy.Request] = []
 
     # --- entry points -------------------------------------------------------------------
 
@@ -109,21 +114,37 @@ class NewsSpider(scrapy.Spider):
         posts = parse_posts(response.body)
         if posts is None:
             yield from self.wordpress_fallbacks(f"REST answered something else than posts: {response.url}")
+            yield from self._rest_done()
             return
         self.crawler.stats.inc_value("news/discovered/wp-rest", len(posts))
+        self.rest_ok = True
         for post in posts:
-            yield from self._page_request(post.url, post.hints())
+            if self._valid(post.url):
+                self._remember(post.url, post.hints())
+                self.parked.append(self._new_page_request(post.url))
         if response.meta.get("rest_page") == 1:
             total = int((response.headers.get(b"X-WP-TotalPages") or b"1").decode() or 1)
             for page in range(2, total + 1):
+                self.rest_pending += 1
                 yield from self._discovery_request(posts_url(self.wordpress_api, page), self.parse_rest, "wp-rest",
                                                    rest_page=page, errback=self.rest_failed)
+        yield from self._rest_done()
+
+    def _rest_done(self) -> Iterator[scrapy.Request]:
+        """One REST page less to wait for; at zero, the parked page requests go out."""
+        self.rest_pending -= 1
+        if self.rest_pending <= 0:
+            parked, self.parked = self.parked, []
+            for request in parked:
+                if not (self.rest_ok and request.meta.get("via_listing")):
+                    yield request
 
     def rest_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """REST blocked (401/403/404: security plugins) or broken: sitemaps and paged feeds instead."""
         status = failure.value.response.status if failure.check(HttpError) else failure.type.__name__
         self.crawler.stats.inc_value("news/wordpress/rest_unavailable")
         yield from self.wordpress_fallbacks(f"REST API unavailable ({status}): {failure.request.url}")
+        yield from self._rest_done()
 
     def wordpress_fallbacks(self, why: str) -> Iterator[scrapy.Request]:
         self.logger.info("%s; discovering through sitemaps and feeds", why)
@@ -145,9 +166,9 @@ class NewsSpider(scrapy.Spider):
         if response.meta.get("home") and html:
             yield from self.discover_from_home(response, html)
         result = self._extract(response, content_type, hints)
-        if isinstance(result, Rejection) and result.reason == "not_article" and html:
+        if isinstance(result, Rejection) and result.reason == "not_article" and html and not self.rest_ok:
             for url in page_links(html, response.url, self.base_url):
-                yield from self._page_request(url, {})
+                yield from self._page_request(url, {}, via_listing=True)
         yield result
 
     def discover_from_home(self, response: Response, html: str) -> Iterator[scrapy.Request]:
@@ -160,6 +181,7 @@ class NewsSpider(scrapy.Spider):
             return
         self.crawler.stats.set_value("news/wordpress/detected", 1)
         self.logger.info("WordPress detected; REST API at %s", self.wordpress_api)
+        self.rest_pending += 1
         yield from self._discovery_request(posts_url(self.wordpress_api, 1), self.parse_rest, "wp-rest",
                                            rest_page=1, errback=self.rest_failed)
         for path in ("/wp-sitemap.xml", "/sitemap_index.xml"):
@@ -224,12 +246,20 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=callback, errback=errback or self.discovery_failed,
                                  priority=DISCOVERY_PRIORITY, meta={"discovery": kind, **meta})
 
-    def _page_request(self, url: str, hints: dict) -> Iterator[scrapy.Request]:
+    def _page_request(self, url: str, hints: dict, via_listing: bool = False) -> Iterator[scrapy.Request]:
         if not self._valid(url):
             return
         if hints:
             self._remember(url, hints)
-        yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed)
+        request = self._new_page_request(url)
+        request.meta["via_listing"] = via_listing
+        if self.rest_pending > 0:
+            self.parked.append(request)
+        else:
+            yield request
+
+    def _new_page_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed)
 
     def _remember(self, url: str, hints: dict) -> None:
         """Merge what a discovery says about `url`; hints of a better origin win field by field."""
