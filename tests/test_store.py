@@ -244,6 +244,6 @@ def test_sources_and_stats(store):
 
 
 def test_storage_imports_no_crawler_and_no_scrapy():
-    code = "import sys, storage; bad = [m for m in sys.modules if m.split('.')[0] in ('scrapy', 'crawler', 'twisted')]; print(bad); sys.exit(bool(bad))"
+    code = "import sys, storage, storage.cli; bad = [m for m in sys.modules if m.split('.')[0] in ('scrapy', 'crawler', 'twisted')]; print(bad); sys.exit(bool(bad))"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
