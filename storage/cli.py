@@ -8,6 +8,7 @@ import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
+from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -265,6 +266,32 @@ def sources(ctx: click.Context, as_json: bool) -> None:
     _table(["source", "articles", "rejects", "runs", "first_published", "last_published", "last_run"],
            ([s.source, s.articles, s.rejects, s.runs, s.first_published, s.last_published, s.last_run_finished]
             for s in rows))
+
+
+METADATA = "datasette-metadata.json"
+
+
+def datasette_metadata_for(db_path: str | Path) -> dict[str, Any]:
+    """The shipped Datasette metadata, keyed by the database name Datasette gives `db_path` (its stem)."""
+    metadata = json.loads(resources.files(__package__).joinpath(METADATA).read_text(encoding="utf-8"))
+    metadata["databases"] = {Path(db_path).stem: metadata["databases"]["news"]}
+    return metadata
+
+
+@main.command("datasette-metadata")
+@click.pass_context
+def datasette_metadata(ctx: click.Context) -> None:
+    """Print Datasette metadata (facets, search, sort) for the --db store.
+
+    Datasette names a database after its file, so the shipped storage/datasette-metadata.json
+    fits news.db; this prints the same for any file name.
+
+    \b
+    Example:
+        news-store --db example.db datasette-metadata > example-metadata.json
+        datasette example.db -m example-metadata.json
+    """
+    click.echo(json.dumps(datasette_metadata_for(ctx.obj), indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":
