@@ -6,7 +6,7 @@ import html as htmllib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from urllib.parse import urlencode, urljoin
 
 API_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="https://api\.w\.org/"')
@@ -51,9 +51,12 @@ def api_root(link_header: str | None, html: str | None, base_url: str) -> str | 
     return None
 
 
-def posts_url(root: str, page: int) -> str:
-    """The URL of page `page` of published posts, in the root's form (`/wp-json/` or `?rest_route=`)."""
+def posts_url(root: str, page: int, since: date | None = None) -> str:
+    """The URL of page `page` of published posts, in the root's form (`/wp-json/` or `?rest_route=`);
+    with `since`, only posts published on or after that day."""
     query = {"per_page": POSTS_PER_PAGE, "page": page, "_embed": EMBED, "orderby": "id", "order": "asc"}
+    if since:
+        query["after"] = f"{since.isoformat()}T00:00:00"
     if "rest_route=" in root:
         prefix, _, _ = root.partition("rest_route=")
         return prefix + urlencode({"rest_route": "/wp/v2/posts", **query})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 
 from crawler.extract import Article
+from crawler.stats import inc
 from storage import Store
 
 from .errors import DuplicateArticle
@@ -30,10 +31,10 @@ class DedupePipeline:
 
     def process_item(self, item: Article) -> Article:
         if item.url in self.seen:
-            self.stats.inc_value("news/duplicates/in_run")
+            inc(self.stats, "duplicates/in_run", item.source)
             raise DuplicateArticle(f"duplicate in this run: {item.url}")
         self.seen.add(item.url)
         if self.store is not None and self.store.has_url(item.url):
-            self.stats.inc_value("news/duplicates/stored")
+            inc(self.stats, "duplicates/stored", item.source)
             raise DuplicateArticle(f"already stored: {item.url}")
         return item

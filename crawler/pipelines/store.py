@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 import time
 from typing import Any
 
@@ -11,6 +12,7 @@ from scrapy.crawler import Crawler
 from twisted.internet import task
 
 from crawler.extract import Article
+from crawler.stats import inc
 from storage import Store
 
 from .errors import Rejected
@@ -68,7 +70,7 @@ class StorePipeline:
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
         if not isinstance(exception, Rejected):
             return
-        self.stats.inc_value(f"news/rejected/{exception.reason}")
+        inc(self.stats, f"rejected/{exception.reason}", getattr(item, "source", None))
         self.rejects.append({
             "url": getattr(item, "url", None) or "",
             "source": getattr(item, "source", None),
@@ -87,8 +89,11 @@ class StorePipeline:
         articles, rejects = self.articles, self.rejects
         self.articles, self.rejects = [], []
         added = self.store.write_batch(articles, rejects)
-        self.stats.inc_value("news/stored/new", added)
-        if added < len(articles):  # a concurrent writer stored the same URL first
+        if added == len(articles):
+            for source, count in Counter(row.get("source") for row in articles).items():
+                inc(self.stats, "stored/new", source, count)
+        else:  # a concurrent writer stored some of these URLs first: counted in total only
+            self.stats.inc_value("news/stored/new", added)
             self.stats.inc_value("news/duplicates/stored", len(articles) - added)
         self.stats.inc_value("news/store/batches")
         logger.debug("stored %d articles, %d rejects", added, len(rejects))

@@ -1,13 +1,20 @@
-"""NewsSpider ("news"): finds a site's articles through robots.txt, sitemaps, feeds and listings."""
+"""NewsSpider ("news"): finds a site's articles through the WordPress REST API, robots.txt,
+sitemaps, feeds, archive patterns and listing pages, and extracts every page it fetches.
+
+    scrapy crawl news -a url=https://example.com/      any site, from its home URL
+    scrapy crawl news -a source=NAME                   a source declared in sources.toml
+    scrapy crawl news                                  every declared source
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
@@ -15,15 +22,16 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 from twisted.python.failure import Failure
 
 from crawler.discovery import feed_links, page_links, parse_feed, parse_sitemap, sitemaps_from_robots
-from crawler.extract import Article, Rejection, extract_article
-from crawler.discovery.links import is_followable
 from crawler.discovery.wordpress import NON_POST_SITEMAP, api_root, parse_posts, posts_url
-from crawler.urls import canonical_url, same_site, site_name_of
+from crawler.extract import Article, Rejection, extract_article
+from crawler.extract.dates import parse_datetime
+from crawler.sources import Source, SourceError, load_sources, parse_since
+from crawler.spiders.site import SiteState
+from crawler.stats import inc
+from crawler.urls import site_name_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 DISCOVERY_PRIORITY = 10  # discovery is parsed before pages, so every page meets all its hints
-# When one URL is announced by several discoveries, hints of the better origin win.
-ORIGIN_RANK = {"wp-rest": 3, "feed": 2, "sitemap": 1}
 
 
 def _content_type(response: Response) -> str:
@@ -34,174 +42,243 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _before(value: str | None, since: date | None) -> bool:
+    """True when the date text `value` lies before the `since` cut-off."""
+    if not since or not value:
+        return False
+    moment = parse_datetime(value)
+    return moment is not None and moment.date() < since
+
+
 class NewsSpider(scrapy.Spider):
-    """`scrapy crawl news -a url=https://example.com/` crawls any news site from its home URL."""
+    """Crawls one site (`-a url=`), one declared source (`-a source=`), or all declared sources."""
 
     name = "news"
 
-    def __init__(self, url: str | None = None, source_name: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, url: str | None = None, source: str | None = None, since: str | None = None,
+                 source_name: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if not url:
-            raise ValueError("news spider: give -a url=https://site/")
-        if not urlsplit(url).scheme:
-            url = "https://" + url
-        self.base_url = url if urlsplit(url).path else url + "/"
-        self.source = source_name or site_name_of(self.base_url)
-        self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
-        self.hints_by_url: dict[str, dict] = {}
-        self.wordpress_api: str | None = None
-        # While WordPress REST pages are outstanding, page requests wait here, so that each post
-        # is fetched once with the REST metadata as hints (not first through a sitemap without).
-        self.rest_pending = 0
-        self.rest_ok = False  # the REST API listed the posts: listing pages need not be followed
-        self.parked: list[scrapy.Request] = []
+        self.url_arg, self.source_arg, self.source_name = url, source, source_name
+        self.since_arg = parse_since(since) if since else None
+        self.sites: dict[str, SiteState] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.sites = {s.name: SiteState(s) for s in spider._sources(crawler.settings.get("NEWS_SOURCES"))}
+        spider.allowed_domains = sorted({site.host for site in spider.sites.values()})
+        return spider
+
+    def _sources(self, sources_path: str) -> list[Source]:
+        """The sources this crawl covers; a bad sources.toml stops the crawl before any request."""
+        if self.url_arg:
+            url = self.url_arg if urlsplit(self.url_arg).scheme else "https://" + self.url_arg
+            url = url if urlsplit(url).path else url + "/"
+            sources = [Source(name=self.source_name or site_name_of(url), url=url)]
+        else:
+            try:
+                sources = load_sources(sources_path)
+            except SourceError as exc:
+                raise CloseSpider(str(exc)) from None  # reported once, no request made
+            if self.source_arg:
+                sources = [s for s in sources if s.name == self.source_arg]
+                if not sources:
+                    raise CloseSpider(f"{sources_path}: no source named '{self.source_arg}'")
+        for source in sources:
+            source.since = self.since_arg or source.since
+        return sources
+
+    @property
+    def source(self) -> str | None:
+        """The source name when the crawl covers exactly one source."""
+        return next(iter(self.sites)) if len(self.sites) == 1 else None
 
     # --- entry points -------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        base = self.base_url
-        yield scrapy.Request(urljoin(base, "/robots.txt"), callback=self.parse_robots,
-                             errback=self.discovery_failed, meta={"discovery": "robots"})
-        yield scrapy.Request(urljoin(base, "/sitemap.xml"), callback=self.parse_sitemap,
-                             errback=self.discovery_failed, meta={"discovery": "sitemap"})
-        yield scrapy.Request(base, callback=self.parse_page, errback=self.page_failed, meta={"home": True})
+        for site in self.sites.values():
+            for request in self.start_site(site):
+                yield request
+
+    def start_site(self, site: SiteState) -> Iterator[scrapy.Request]:
+        base, config = site.base_url, site.config
+        yield from self._discovery(site, urljoin(base, "/robots.txt"), self.parse_robots, "robots")
+        yield from self._discovery(site, urljoin(base, "/sitemap.xml"), self.parse_sitemap, "sitemap")
+        for url in config.sitemaps:
+            yield from self._discovery(site, url, self.parse_sitemap, "sitemap")
+        for url in config.feeds:
+            yield from self._discovery(site, url, self.parse_feed, "feed")
+        for pattern in config.archives:
+            yield from self._discovery(site, pattern.replace("{page}", "1"), self.parse_archive, "archive",
+                                       archive=pattern, page_number=1)
+        yield scrapy.Request(base, callback=self.parse_page, errback=self.page_failed,
+                             meta={"site": site.name, "home": True})
 
     # --- discovery ----------------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        if not isinstance(response, TextResponse):
-            return
-        for url in sitemaps_from_robots(response.text):
-            yield from self._discovery_request(url, self.parse_sitemap, "sitemap")
+        site = self._site(response)
+        if isinstance(response, TextResponse):
+            for url in sitemaps_from_robots(response.text):
+                yield from self._discovery(site, url, self.parse_sitemap, "sitemap")
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        site = self._site(response)
         body = response.body
         if body[:2] == b"\x1f\x8b":
             try:
                 body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
             except OSError as exc:  # also raised for bodies over max_size
-                self._discovery_error(response.url, "sitemap", f"gzip: {exc}")
+                self._discovery_error(site, response.url, "sitemap", f"gzip: {exc}")
                 return
         entries = parse_sitemap(body)
         if entries is None:
-            self._discovery_error(response.url, "sitemap", "not a sitemap")
+            self._discovery_error(site, response.url, "sitemap", "not a sitemap")
             return
-        self.crawler.stats.inc_value("news/discovered/sitemap", len(entries))
+        inc(self.crawler.stats, "discovered/sitemap", site.name, len(entries))
         for entry in entries:
             if entry.is_sitemap:
-                if NON_POST_SITEMAP.search(entry.url):
-                    self.crawler.stats.inc_value("news/discovery/skipped_sitemap")
+                if NON_POST_SITEMAP.search(entry.url) or _before(entry.lastmod, site.config.since):
+                    inc(self.crawler.stats, "discovery/skipped_sitemap", site.name)
                     continue
-                yield from self._discovery_request(entry.url, self.parse_sitemap, "sitemap")
-            else:
-                yield from self._page_request(entry.url, entry.hints())
+                yield from self._discovery(site, entry.url, self.parse_sitemap, "sitemap")
+            elif not _before(entry.published_at or entry.lastmod, site.config.since):
+                yield from self._page(site, entry.url, entry.hints())
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        site = self._site(response)
         entries = parse_feed(response.body, response.url)
         if entries is None:
-            self._discovery_error(response.url, "feed", "not a feed")
+            self._discovery_error(site, response.url, "feed", "not a feed")
             return
-        self.crawler.stats.inc_value("news/discovered/feed", len(entries))
-        for entry in entries:
-            yield from self._page_request(entry.url, entry.hints())
+        inc(self.crawler.stats, "discovered/feed", site.name, len(entries))
+        recent = [e for e in entries if not _before(e.published_at, site.config.since)]
+        for entry in recent:
+            yield from self._page(site, entry.url, entry.hints())
         paged = response.meta.get("paged")
-        if paged and entries:  # WordPress feeds page with ?paged=N; stop at an empty page or a 404
-            next_url = urljoin(response.url, f"?paged={paged + 1}")
-            yield from self._discovery_request(next_url, self.parse_feed, "feed", paged=paged + 1)
+        if paged and recent:  # WordPress feeds page with ?paged=N; stop at an empty or too old page, or a 404
+            yield from self._discovery(site, urljoin(response.url, f"?paged={paged + 1}"), self.parse_feed,
+                                       "feed", paged=paged + 1)
+
+    def parse_archive(self, response: Response) -> Iterator[Any]:
+        """A page of a declared archive pattern: its links, then the next page while it gives new ones."""
+        site = self._site(response)
+        html = response.text if isinstance(response, TextResponse) else ""
+        links = [u for u in page_links(html, response.url, site.base_url) if u not in site.archive_links]
+        site.archive_links.update(links)
+        for url in links:
+            yield from self._page(site, url, {}, via_listing=True)
+        if links:
+            number = response.meta["page_number"] + 1
+            pattern = response.meta["archive"]
+            yield from self._discovery(site, pattern.replace("{page}", str(number)), self.parse_archive,
+                                       "archive", archive=pattern, page_number=number)
 
     def parse_rest(self, response: Response) -> Iterator[scrapy.Request]:
         """A page of the WordPress REST posts listing: every post, with its metadata as hints."""
+        site = self._site(response)
         posts = parse_posts(response.body)
         if posts is None:
-            yield from self.wordpress_fallbacks(f"REST answered something else than posts: {response.url}")
-            yield from self._rest_done()
+            yield from self._wordpress_fallbacks(site, f"REST answered something else than posts: {response.url}")
+            yield from self._rest_done(site)
             return
-        self.crawler.stats.inc_value("news/discovered/wp-rest", len(posts))
-        self.rest_ok = True
+        inc(self.crawler.stats, "discovered/wp-rest", site.name, len(posts))
+        site.rest_ok = True
         for post in posts:
-            if self._valid(post.url):
-                self._remember(post.url, post.hints())
-                self.parked.append(self._new_page_request(post.url))
+            if site.allows(post.url):
+                site.remember(post.url, post.hints())
+                site.parked.append(self._page_request(site, post.url))
         if response.meta.get("rest_page") == 1:
             total = int((response.headers.get(b"X-WP-TotalPages") or b"1").decode() or 1)
             for page in range(2, total + 1):
-                self.rest_pending += 1
-                yield from self._discovery_request(posts_url(self.wordpress_api, page), self.parse_rest, "wp-rest",
-                                                   rest_page=page, errback=self.rest_failed)
-        yield from self._rest_done()
-
-    def _rest_done(self) -> Iterator[scrapy.Request]:
-        """One REST page less to wait for; at zero, the parked page requests go out."""
-        self.rest_pending -= 1
-        if self.rest_pending <= 0:
-            parked, self.parked = self.parked, []
-            for request in parked:
-                if not (self.rest_ok and request.meta.get("via_listing")):
-                    yield request
+                site.rest_pending += 1
+                yield from self._discovery(site, posts_url(site.wordpress_api, page, site.config.since),
+                                           self.parse_rest, "wp-rest", rest_page=page, errback=self.rest_failed)
+        yield from self._rest_done(site)
 
     def rest_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """REST blocked (401/403/404: security plugins) or broken: sitemaps and paged feeds instead."""
+        site = self.sites[failure.request.meta["site"]]
         status = failure.value.response.status if failure.check(HttpError) else failure.type.__name__
-        self.crawler.stats.inc_value("news/wordpress/rest_unavailable")
-        yield from self.wordpress_fallbacks(f"REST API unavailable ({status}): {failure.request.url}")
-        yield from self._rest_done()
+        inc(self.crawler.stats, "wordpress/rest_unavailable", site.name)
+        yield from self._wordpress_fallbacks(site, f"REST API unavailable ({status}): {failure.request.url}")
+        yield from self._rest_done(site)
 
-    def wordpress_fallbacks(self, why: str) -> Iterator[scrapy.Request]:
+    def _wordpress_fallbacks(self, site: SiteState, why: str) -> Iterator[scrapy.Request]:
         self.logger.info("%s; discovering through sitemaps and feeds", why)
-        yield from self._discovery_request(urljoin(self.base_url, "/feed/atom/"), self.parse_feed, "feed", paged=1)
+        yield from self._discovery(site, urljoin(site.base_url, "/feed/atom/"), self.parse_feed, "feed", paged=1)
+
+    def _rest_done(self, site: SiteState) -> Iterator[scrapy.Request]:
+        """One REST page less to wait for; at zero, the parked page requests go out."""
+        site.rest_pending -= 1
+        if site.rest_pending <= 0:
+            parked, site.parked = site.parked, []
+            for request in parked:
+                if not (site.rest_ok and request.meta.get("via_listing")):
+                    yield request
+
+    def discover_from_home(self, site: SiteState, response: Response, html: str) -> Iterator[scrapy.Request]:
+        """The home page's feeds; on WordPress also the REST API and the core/SEO-plugin sitemaps."""
+        for url in feed_links(html, response.url):
+            yield from self._discovery(site, url, self.parse_feed, "feed")
+        if site.config.kind == "generic":
+            return
+        link_header = b", ".join(response.headers.getlist(b"Link")).decode("latin-1")
+        site.wordpress_api = api_root(link_header, html, response.url)
+        if not site.wordpress_api and site.config.kind == "wordpress":
+            site.wordpress_api = urljoin(site.base_url, "/wp-json/")
+        if not site.wordpress_api:
+            return
+        self.crawler.stats.set_value(f"news/sources/{site.name}/wordpress/detected", 1)
+        self.crawler.stats.set_value("news/wordpress/detected", 1)
+        self.logger.info("%s: WordPress; REST API at %s", site.name, site.wordpress_api)
+        site.rest_pending += 1
+        yield from self._discovery(site, posts_url(site.wordpress_api, 1, site.config.since), self.parse_rest,
+                                   "wp-rest", rest_page=1, errback=self.rest_failed)
+        for path in ("/wp-sitemap.xml", "/sitemap_index.xml"):
+            yield from self._discovery(site, urljoin(site.base_url, path), self.parse_sitemap, "sitemap")
 
     # --- pages --------------------------------------------------------------------------
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         """Extract the page; a listing (home, archive, pagination) also yields its links."""
-        self.crawler.stats.inc_value("news/pages/fetched")
-        hints = self._hints_for(response)
+        site = self._site(response)
+        inc(self.crawler.stats, "pages/fetched", site.name)
         content_type = _content_type(response)
         if not any(kind in content_type.lower() for kind in HTML_TYPES) and not (
             not content_type and isinstance(response, TextResponse)
         ):
-            yield self._reject(response.url, "not_html", content_type or "no Content-Type", response.status)
+            yield self._reject(site, response.url, "not_html", content_type or "no Content-Type", response.status)
             return
         html = response.text if isinstance(response, TextResponse) else None
         if response.meta.get("home") and html:
-            yield from self.discover_from_home(response, html)
-        result = self._extract(response, content_type, hints)
-        if isinstance(result, Rejection) and result.reason == "not_article" and html and not self.rest_ok:
-            for url in page_links(html, response.url, self.base_url):
-                yield from self._page_request(url, {}, via_listing=True)
+            yield from self.discover_from_home(site, response, html)
+        result = self._extract(site, response, content_type, site.hints_for(response))
+        if isinstance(result, Rejection) and result.reason == "not_article" and html and not site.rest_ok:
+            for url in page_links(html, response.url, site.base_url):
+                yield from self._page(site, url, {}, via_listing=True)
         yield result
 
-    def discover_from_home(self, response: Response, html: str) -> Iterator[scrapy.Request]:
-        """The home page's feeds; on WordPress also the REST API and the core/SEO-plugin sitemaps."""
-        for url in feed_links(html, response.url):
-            yield from self._discovery_request(url, self.parse_feed, "feed")
-        link_header = b", ".join(response.headers.getlist(b"Link")).decode("latin-1")
-        self.wordpress_api = api_root(link_header, html, response.url)
-        if not self.wordpress_api:
-            return
-        self.crawler.stats.set_value("news/wordpress/detected", 1)
-        self.logger.info("WordPress detected; REST API at %s", self.wordpress_api)
-        self.rest_pending += 1
-        yield from self._discovery_request(posts_url(self.wordpress_api, 1), self.parse_rest, "wp-rest",
-                                           rest_page=1, errback=self.rest_failed)
-        for path in ("/wp-sitemap.xml", "/sitemap_index.xml"):
-            yield from self._discovery_request(urljoin(self.base_url, path), self.parse_sitemap, "sitemap")
-
-    def _extract(self, response: Response, content_type: str, hints: dict) -> Article | Rejection:
+    def _extract(self, site: SiteState, response: Response, content_type: str, hints: dict) -> Article | Rejection:
+        config = site.config
+        hints = {**hints, "prune": config.prune, "timezone": config.timezone, "language": config.language}
         try:
             result = extract_article(
                 response.body,
                 response.url,
                 content_type=content_type,
                 min_body_chars=self.settings.getint("NEWS_MIN_BODY_CHARS"),
-                **hints,
+                **{k: v for k, v in hints.items() if v},
             )
         except Exception as exc:  # extraction must never stop the crawl
             self.logger.error("extraction failed on %s: %r", response.url, exc)
-            return self._reject(response.url, "extract_error", repr(exc)[:500], response.status)
-        result.source = self.source
+            return self._reject(site, response.url, "extract_error", repr(exc)[:500], response.status)
+        result.source = site.name
         if isinstance(result, Article):
             result.fetched_at = _now()
+            if _before(result.published_at, config.since):
+                return self._reject(site, response.url, "before_since",
+                                    f"published {result.published_at}, before {config.since}", response.status)
         else:
             result.status = response.status
         return result
@@ -211,78 +288,55 @@ class NewsSpider(scrapy.Spider):
     def page_failed(self, failure: Failure) -> Iterator[Rejection]:
         """A page request that ended without a usable response: one reject row with the reason."""
         request = failure.request
+        site = self.sites[request.meta["site"]]
         if failure.check(HttpError):
             response = failure.value.response
-            yield self._reject(request.url, f"http_{response.status}", f"HTTP {response.status}", response.status)
+            yield self._reject(site, request.url, f"http_{response.status}", f"HTTP {response.status}", response.status)
         elif failure.check(TimeoutError, TCPTimedOutError):
-            yield self._reject(request.url, "timeout", str(failure.value))
+            yield self._reject(site, request.url, "timeout", str(failure.value))
         elif failure.check(DNSLookupError):
-            yield self._reject(request.url, "dns_error", str(failure.value))
+            yield self._reject(site, request.url, "dns_error", str(failure.value))
         else:
             name = failure.type.__name__ if failure.type else "error"
-            yield self._reject(request.url, "fetch_error", f"{name}: {failure.getErrorMessage()}"[:500])
+            yield self._reject(site, request.url, "fetch_error", f"{name}: {failure.getErrorMessage()}"[:500])
 
     def discovery_failed(self, failure: Failure) -> None:
         """Probing /sitemap.xml or a feed that is not there is normal: a stat, not a reject."""
         kind = failure.request.meta.get("discovery", "discovery")
         reason = failure.value.response.status if failure.check(HttpError) else failure.type.__name__
-        self.crawler.stats.inc_value(f"news/discovery/failed/{kind}")
+        inc(self.crawler.stats, f"discovery/failed/{kind}", failure.request.meta.get("site"))
         self.logger.debug("discovery %s failed (%s): %s", kind, reason, failure.request.url)
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _valid(self, url: str) -> bool:
-        """Only http(s) URLs on the site's host are requested; others are counted and skipped."""
-        if is_followable(url, self.base_url) or (
-            urlsplit(url).scheme in ("http", "https") and same_site(url, self.base_url)
-        ):
-            return True
-        self.crawler.stats.inc_value("news/discovery/skipped_url")
-        self.logger.debug("skipped URL off the site or not http(s): %r", url)
-        return False
+    def _site(self, response: Response) -> SiteState:
+        return self.sites[response.meta["site"]]
 
-    def _discovery_request(self, url: str, callback, kind: str, errback=None, **meta: Any) -> Iterator[scrapy.Request]:
-        if self._valid(url):
+    def _discovery(self, site: SiteState, url: str, callback, kind: str, errback=None,
+                   **meta: Any) -> Iterator[scrapy.Request]:
+        if site.is_on_site(url, self.crawler.stats):
             yield scrapy.Request(url, callback=callback, errback=errback or self.discovery_failed,
-                                 priority=DISCOVERY_PRIORITY, meta={"discovery": kind, **meta})
+                                 priority=DISCOVERY_PRIORITY, meta={"site": site.name, "discovery": kind, **meta})
 
-    def _page_request(self, url: str, hints: dict, via_listing: bool = False) -> Iterator[scrapy.Request]:
-        if not self._valid(url):
+    def _page(self, site: SiteState, url: str, hints: dict, via_listing: bool = False) -> Iterator[scrapy.Request]:
+        """A page request (parked while WordPress REST is pending), within the source's rules and budget."""
+        if not site.is_on_site(url, self.crawler.stats) or not site.allows(url):
             return
         if hints:
-            self._remember(url, hints)
-        request = self._new_page_request(url)
-        request.meta["via_listing"] = via_listing
-        if self.rest_pending > 0:
-            self.parked.append(request)
-        else:
+            site.remember(url, hints)
+        request = self._page_request(site, url, via_listing)
+        if site.rest_pending > 0:
+            site.parked.append(request)
+        elif site.take_budget(self.crawler.stats):
             yield request
 
-    def _new_page_request(self, url: str) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed)
+    def _page_request(self, site: SiteState, url: str, via_listing: bool = False) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
+                              meta={"site": site.name, "via_listing": via_listing})
 
-    def _remember(self, url: str, hints: dict) -> None:
-        """Merge what a discovery says about `url`; hints of a better origin win field by field."""
-        key = canonical_url(url)
-        known = self.hints_by_url.get(key)
-        if known is None:
-            self.hints_by_url[key] = dict(hints)
-            return
-        better, worse = (hints, known) if ORIGIN_RANK.get(hints.get("origin"), 0) > ORIGIN_RANK.get(known.get("origin"), 0) else (known, hints)
-        self.hints_by_url[key] = {**worse, **better}
-
-    def _hints_for(self, response: Response) -> dict:
-        """The hints for this page (by the requested URL, or the final one after redirects)."""
-        urls = [response.url, *(response.request.meta.get("redirect_urls", []) if response.request else [])]
-        for url in urls:
-            hints = self.hints_by_url.pop(canonical_url(url), None)
-            if hints is not None:
-                return hints
-        return {}
-
-    def _discovery_error(self, url: str, kind: str, detail: str) -> None:
-        self.crawler.stats.inc_value(f"news/discovery/invalid/{kind}")
+    def _discovery_error(self, site: SiteState, url: str, kind: str, detail: str) -> None:
+        inc(self.crawler.stats, f"discovery/invalid/{kind}", site.name)
         self.logger.warning("discovery %s ignored (%s): %s", kind, detail, url)
 
-    def _reject(self, url: str, reason: str, detail: str, status: int | None = None) -> Rejection:
-        return Rejection(url=url, reason=reason, detail=detail, source=self.source, status=status)
+    def _reject(self, site: SiteState, url: str, reason: str, detail: str, status: int | None = None) -> Rejection:
+        return Rejection(url=url, reason=reason, detail=detail, source=site.name, status=status)

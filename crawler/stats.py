@@ -1,0 +1,20 @@
+"""Crawl stats under `news/…`, counted in total and per source (`news/sources/<name>/…`)."""
+
+from __future__ import annotations
+
+from scrapy.statscollectors import StatsCollector
+
+
+def inc(stats: StatsCollector, key: str, source: str | None, count: int = 1) -> None:
+    """Add `count` to `news/<key>` and, when the source is known, `news/sources/<source>/<key>`."""
+    if not count:
+        return
+    stats.inc_value(f"news/{key}", count)
+    if source:
+        stats.inc_value(f"news/sources/{source}/{key}", count)
+
+
+def per_source(stats: dict, source: str) -> dict[str, int]:
+    """The `news/sources/<source>/…` stats of a finished crawl, keyed without the prefix."""
+    prefix = f"news/sources/{source}/"
+    return {key[len(prefix):]: value for key, value in stats.items() if key.startswith(prefix)}
