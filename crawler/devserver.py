@@ -34,8 +34,9 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     server_version = "fixture-site/1"
 
-    def __init__(self, *args, root: Path, **kwargs) -> None:
+    def __init__(self, *args, root: Path, forbid: tuple[str, ...] = (), **kwargs) -> None:
         self.root = root
+        self.forbid = forbid
         super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args) -> None:  # quiet: the crawler logs requests
@@ -73,6 +74,15 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.do_GET(head=True)
 
     def do_GET(self, head: bool = False) -> None:
+        if any(part in self.path for part in self.forbid):
+            body = b'{"code":"rest_forbidden","message":"Sorry, you are not allowed to do that."}'
+            self.send_response(403)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+            return
         route = self._routes().get(self.path)
         if route and "file" in route:
             target = self._resolve("/" + route["file"])
@@ -124,9 +134,12 @@ class SiteHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def serve_site(root: str | Path, port: int = 0) -> ThreadingHTTPServer:
-    """Start serving `root` on 127.0.0.1:`port` (0: any free port) in a daemon thread."""
-    handler = partial(SiteHandler, root=Path(root).resolve())
+def serve_site(root: str | Path, port: int = 0, forbid: tuple[str, ...] = ()) -> ThreadingHTTPServer:
+    """Start serving `root` on 127.0.0.1:`port` (0: any free port) in a daemon thread.
+
+    Request paths (with query) containing any of `forbid` answer 403, as a security plugin
+    blocking e.g. the WordPress REST API (`forbid=("/wp-json", "rest_route=")`) does."""
+    handler = partial(SiteHandler, root=Path(root).resolve(), forbid=tuple(forbid))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()

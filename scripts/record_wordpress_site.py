@@ -49,6 +49,13 @@ REST_QUERIES = (
     "/wp-json/wp/v2/tags?per_page=100",
     "/wp-json/wp/v2/users?per_page=100",
     "/wp-json/wp/v2/pages?per_page=100",
+    # the paged Atom feed, the spider's fallback when REST is blocked (page 5 is past the end: 404)
+    "/feed/atom/?paged=2",
+    "/feed/atom/?paged=3",
+    "/feed/atom/?paged=4",
+    "/feed/atom/?paged=5",
+    # what the news spider asks for (crawler.discovery.wordpress.posts_url)
+    "/wp-json/wp/v2/posts?per_page=100&page=1&_embed=author%2Cwp%3Aterm&orderby=id&order=asc",
 )
 INDEX_NAMES = {"html": "index.html", "xml": "index.xml", "json": "index.json", "text": "index.txt"}
 MAX_PAGES = 100

@@ -52,13 +52,15 @@ def run_crawl(url: str | None, db_path: Path, *args: str, timeout: int = 300) ->
 
 @pytest.fixture(scope="session")
 def site_server():
-    """Start a fixture site by name: `site_server("gulf-wire")` -> its base URL."""
+    """Start a fixture site by name: `site_server("gulf-wire")` -> its base URL.
+    `forbid` makes paths containing those strings answer 403 (see crawler.devserver)."""
     servers = {}
 
-    def start(name: str) -> str:
-        if name not in servers:
-            servers[name] = serve_site(SITES / name)
-        return base_url(servers[name])
+    def start(name: str, forbid: tuple[str, ...] = ()) -> str:
+        key = (name, forbid)
+        if key not in servers:
+            servers[key] = serve_site(SITES / name, forbid=forbid)
+        return base_url(servers[key])
 
     yield start
     for server in servers.values():

@@ -153,10 +153,14 @@ class NewsSpider(scrapy.Spider):
             return
         inc(self.crawler.stats, "discovered/feed", site.name, len(entries))
         recent = [e for e in entries if not _before(e.published_at, site.config.since)]
+        new = [e for e in recent if e.url not in site.feed_urls]
+        site.feed_urls.update(e.url for e in recent)
         for entry in recent:
             yield from self._page(site, entry.url, entry.hints())
         paged = response.meta.get("paged")
-        if paged and recent:  # WordPress feeds page with ?paged=N; stop at an empty or too old page, or a 404
+        # WordPress feeds page with ?paged=N; stop at a 404, an empty or too old page, or one that
+        # brings nothing new (a server that ignores ?paged would otherwise loop forever)
+        if paged and new:
             yield from self._discovery(site, urljoin(response.url, f"?paged={paged + 1}"), self.parse_feed,
                                        "feed", paged=paged + 1)
 

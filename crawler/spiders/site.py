@@ -33,6 +33,7 @@ class SiteState:
         self.rest_ok = False  # the REST API listed the posts: listing pages need not be followed
         self.parked: list[scrapy.Request] = []
         self.archive_links: set[str] = set()
+        self.feed_urls: set[str] = set()
         self.pages_requested = 0
 
     def is_on_site(self, url: str, stats: StatsCollector) -> bool:
