@@ -1,5 +1,6 @@
-"""The offline demo: serve every site under fixtures/sites/ on 127.0.0.1, crawl each into news.db,
-and print what was stored. Run through `./run demo` (see README)."""
+"""The offline demo: serve the fixture sites that sources.toml declares on 127.0.0.1, crawl every
+declared source into news.db with one `scrapy crawl news`, and print what was stored.
+Run through `./run demo` (see README)."""
 
 from __future__ import annotations
 
@@ -7,32 +8,37 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.devserver import base_url, serve_site  # noqa: E402
+from crawler.devserver import serve_site  # noqa: E402
+from crawler.sources import load_sources  # noqa: E402
 from storage import Store  # noqa: E402
 
 
 def main() -> int:
     db_path = Path(os.environ.get("NEWS_DB_PATH", ROOT / "news.db")).resolve()
-    sites = sorted(p for p in (ROOT / "fixtures" / "sites").iterdir() if p.is_dir())
-    failures = 0
-    for site in sites:
-        server = serve_site(site)
-        url = base_url(server)
-        print(f"crawling {site.name} at {url} ...", flush=True)
-        done = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={url}", "-a", f"source_name={site.name}",
-             "-s", f"NEWS_DB_PATH={db_path}", "-s", "LOG_LEVEL=WARNING"],
-            cwd=ROOT,
-        )
+    sources_path = ROOT / "sources.toml"
+    servers = []
+    for source in load_sources(sources_path):
+        site = ROOT / "fixtures" / "sites" / source.name
+        parts = urlsplit(source.url)
+        if site.is_dir() and parts.hostname == "127.0.0.1":
+            servers.append(serve_site(site, port=parts.port or 80))
+            print(f"serving fixtures/sites/{source.name} at {source.url}")
+    print("crawling every declared source ...", flush=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"NEWS_DB_PATH={db_path}",
+         "-s", f"NEWS_SOURCES={sources_path}", "-s", "LOG_LEVEL=WARNING"],
+        cwd=ROOT,
+    )
+    for server in servers:
         server.shutdown()
-        failures += done.returncode != 0
     with Store(db_path) as store:
         print()
-        print("articles stored per site:")
+        print("articles stored per source:")
         for source, count in store.counts_by_source().items():
             print(f"  {source:24} {count}")
         print("rejects by reason (pages seen and not stored, with why):")
@@ -41,7 +47,8 @@ def main() -> int:
         print()
         print(f"store: {db_path}")
         print(f'look:  sqlite3 {db_path} "SELECT source, published_at, title FROM articles ORDER BY published_at DESC LIMIT 10"')
-    return 1 if failures else 0
+        print(f"       .venv/bin/news-store --db {db_path} stats")
+    return done.returncode
 
 
 if __name__ == "__main__":
