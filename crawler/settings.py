@@ -3,6 +3,7 @@
 BOT_NAME = "news-crawler"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # `crawl` exits non-zero on config or store errors
 
 # --- our settings (NEWS_*) -----------------------------------------------------------------
 NEWS_DB_PATH = "news.db"  # the SQLite store

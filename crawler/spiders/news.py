@@ -65,7 +65,12 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.sites = {s.name: SiteState(s) for s in spider._sources(crawler.settings.get("NEWS_SOURCES"))}
+        spider.config_error = None
+        try:
+            sources = spider._sources(crawler.settings.get("NEWS_SOURCES"))
+        except SourceError as exc:  # reported in start(): one line, no request, a failing exit code
+            spider.config_error, sources = str(exc), []
+        spider.sites = {s.name: SiteState(s) for s in sources}
         spider.allowed_domains = sorted({site.host for site in spider.sites.values()})
         return spider
 
@@ -76,14 +81,11 @@ class NewsSpider(scrapy.Spider):
             url = url if urlsplit(url).path else url + "/"
             sources = [Source(name=self.source_name or site_name_of(url), url=url)]
         else:
-            try:
-                sources = load_sources(sources_path)
-            except SourceError as exc:
-                raise CloseSpider(str(exc)) from None  # reported once, no request made
+            sources = load_sources(sources_path)
             if self.source_arg:
                 sources = [s for s in sources if s.name == self.source_arg]
                 if not sources:
-                    raise CloseSpider(f"{sources_path}: no source named '{self.source_arg}'")
+                    raise SourceError(f"{sources_path}: no source named '{self.source_arg}'")
         for source in sources:
             source.since = self.since_arg or source.since
         return sources
@@ -96,6 +98,9 @@ class NewsSpider(scrapy.Spider):
     # --- entry points -------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.config_error:
+            self.logger.error("%s", self.config_error)
+            raise CloseSpider("config_error")
         for site in self.sites.values():
             for request in self.start_site(site):
                 yield request
