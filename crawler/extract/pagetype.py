@@ -1,28 +1,100 @@
-"""Is this page one story, or a home page, archive, listing, search result or static page?"""
+"""Is this page one story, or a home page, archive, listing, search result or static page?
+
+Some signs are decisive (the site's home, pagination, date archives, WordPress listing templates);
+others only suggest a listing (a taxonomy-like URL, a WordPress static page, several teasers) and
+give way when the page carries a story: an Article in JSON-LD, an `article:published_time`, or
+a block of running prose outside any teaser. Guides and reviews published as WordPress pages or
+under /topics/... are stories; an About, Contact or Privacy page never is.
+"""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-# Paths that are listings on WordPress and most CMSs.
+# Paths that are listings whatever the page holds: pagination and date archives.
 LISTING_PATH = re.compile(
-    r"^/(?:"
-    r"(?:page|category|categories|tag|tags|topic|topics|author|authors|section|search|archive|archives|feed)(?:/.*)?"
-    r"|\d{4}/(?:\d{1,2}/(?:\d{1,2}/)?)?(?:page/\d+/?)?"  # date archives: /2020/, /2020/07/, /2020/07/28/
-    r")$",
+    r"^(?:/.*)?/page/\d+/?$"
+    r"|^/(?:feed|search)(?:/.*)?$"
+    r"|^/(?:archives?/)?\d{4}/(?:\d{1,2}/(?:\d{1,2}/)?)?$",  # /2020/, /2020/07/, /archive/2020/07/28/
+    re.I,
+)
+# Paths that most often are taxonomy listings, though some sites file stories under them.
+TAXONOMY_PATH = re.compile(
+    r"^/(?:category|categories|tag|tags|topic|topics|author|authors|section|sections|archive|archives)"
+    r"(?:/[^/]+)*/?$",
     re.I,
 )
 LISTING_QUERY = re.compile(r"(?:^|&)(?:s|cat|tag|author|m|paged|page)=", re.I)
-# WordPress body classes of non-article templates.
-WP_LISTING_CLASSES = {"home", "blog", "archive", "category", "tag", "author", "date", "search", "search-results",
+# WordPress body classes of non-article templates; 'archive' alone (custom taxonomies, post-type
+# archives) is only a hint.
+WP_LISTING_CLASSES = {"home", "blog", "category", "tag", "author", "date", "search", "search-results",
                       "error404", "attachment"}
+WP_SOFT_LISTING_CLASSES = {"archive"}
 WP_PAGE_CLASSES = {"page-template-default", "page-template"}
+WP_MARKERS = re.compile(r"/wp-(?:content|includes)/|<meta[^>]+generator[^>]+WordPress", re.I)
 ARTICLE_OG_TYPES = {"article", "news", "newsarticle"}
+# Last path segments of the utility pages every site has: never stories, however long.
+UTILITY_SLUG = re.compile(
+    r"^(?:about|contact)(?:-us|-me)?$|^(?:privacy|cookies?)(?:-policy|-notice|-statement)?$"
+    r"|^terms(?:-of-(?:use|service)|-and-conditions|-conditions)?$"
+    r"|^(?:imprint|impressum|legal|legal-notice|disclaimer|accessibility|sitemap|login|register|account"
+    r"|my-account|cart|checkout|subscribe|newsletter|advertise|advertising|careers|jobs|faqs?|donate|search)$",
+    re.I,
+)
+TEASERS = (
+    '//article | //*[contains(concat(" ", normalize-space(@class), " "), " hentry ")]'
+    ' | //li[contains(concat(" ", normalize-space(@class), " "), " wp-block-post ")]'
+)
+# Running prose: paragraphs of at least PROSE_PARAGRAPH characters outside page chrome and outside
+# teasers (blocks shorter than TEASER_CHARS); PROSE_MIN characters of it make a story.
+PROSE_PARAGRAPH = 80
+TEASER_CHARS = 1000
+PROSE_MIN = 1000
+def _words(text: str) -> str:
+    return " ".join(text.split())
 
 
-def listing_reason(tree, url: str, has_article_ld: bool) -> str | None:
-    """Why the page is not a single article (a short phrase), or None when it may be one."""
+def _chrome(tree) -> list:
+    """Navigation, asides and page header/footer; not one that wraps the story (broken markup)."""
+    found = []
+    for element in tree.iter("nav", "aside", "header", "footer"):
+        if element.find(".//article") is not None or element.find(".//main") is not None:
+            continue
+        if element.tag in ("header", "footer") and any(a.tag in ("article", "main") for a in element.iterancestors()):
+            continue  # the story's own header or footer
+        found.append(element)
+    return found
+
+
+def prose_chars(tree, teasers=()) -> int:
+    """Characters of running prose in the page, leaving out chrome and short teaser blocks."""
+    skip = set(_chrome(tree))  # elements (lxml keeps one proxy per node while it is referenced)
+    skip.update(t for t in teasers if len(_words(t.text_content())) < TEASER_CHARS)
+    total = 0
+    # paragraphs, and long runs of text outside paragraphs (pages built of bare divs)
+    for node in tree.xpath("//p | //body//text()[not(ancestor::p or parent::script or parent::style)]"):
+        text = _words(node if isinstance(node, str) else node.text_content())
+        if len(text) < PROSE_PARAGRAPH:
+            continue
+        element = node.getparent() if isinstance(node, str) else node
+        if element in skip or any(a in skip for a in element.iterancestors()):
+            continue
+        total += len(text)
+    return total
+
+
+def _is_wordpress(tree, body_classes: set[str]) -> bool:
+    if any(c.startswith(("wp-", "postid-", "page-id-")) for c in body_classes):
+        return True
+    head = tree.find("head")
+    if head is not None and any(WP_MARKERS.search(e.get("href") or e.get("src") or e.get("content") or "")
+                                for e in head.iter("link", "script", "meta")):
+        return True
+    return bool(tree.xpath('//meta[@name="generator"][starts-with(@content, "WordPress")]'))
+
+
+def _hard_reason(tree, url: str, body_classes: set[str]) -> str | None:
     parts = urlsplit(url)
     path = parts.path or "/"
     if path in ("", "/") and not parts.query:
@@ -31,20 +103,47 @@ def listing_reason(tree, url: str, has_article_ld: bool) -> str | None:
         return f"listing URL {path}"
     if LISTING_QUERY.search(parts.query) and not re.search(r"(?:^|&)(?:p|page_id)=\d", parts.query):
         return f"listing URL ?{parts.query}"
-    body_classes = set((tree.xpath("string(//body/@class)") or "").split())
-    if body_classes & WP_LISTING_CLASSES and "single" not in body_classes:
+    if "single" in body_classes or not _is_wordpress(tree, body_classes):
+        return None
+    if body_classes & WP_LISTING_CLASSES:
         return "listing template (" + " ".join(sorted(body_classes & WP_LISTING_CLASSES)) + ")"
-    if "page" in body_classes and body_classes & WP_PAGE_CLASSES:
+    slug = unquote(path.rstrip("/").rsplit("/", 1)[-1]).removesuffix(".html")
+    if "page" in body_classes and body_classes & WP_PAGE_CLASSES and UTILITY_SLUG.match(slug):
         return "static page template"
+    return None
+
+
+def _soft_reason(tree, url: str, body_classes: set[str], has_article_ld: bool, teasers: list) -> str | None:
+    path = urlsplit(url).path or "/"
+    if TAXONOMY_PATH.match(path):
+        return f"listing URL {path}"
+    if _is_wordpress(tree, body_classes) and "single" not in body_classes:
+        if body_classes & WP_SOFT_LISTING_CLASSES:
+            return "listing template (archive)"
+        if "page" in body_classes and body_classes & WP_PAGE_CLASSES:
+            return "static page template"
     if has_article_ld or "single" in body_classes or "single-post" in body_classes:
         return None
     og_type = (tree.xpath('string(//meta[@property="og:type"]/@content)') or "").strip().lower()
     if og_type in ARTICLE_OG_TYPES:
         return None
-    teasers = tree.xpath(
-        '//article | //*[contains(concat(" ", normalize-space(@class), " "), " hentry ")]'
-        ' | //li[contains(concat(" ", normalize-space(@class), " "), " wp-block-post ")]'
-    )
     if len(teasers) >= 3:
         return f"listing of {len(teasers)} teasers"
     return None
+
+
+def listing_reason(tree, url: str, has_article_ld: bool) -> str | None:
+    """Why the page is not a single article (a short phrase), or None when it may be one."""
+    body_classes = set((tree.xpath("string(//body/@class)") or "").split())
+    reason = _hard_reason(tree, url, body_classes)
+    if reason:
+        return reason
+    teasers = tree.xpath(TEASERS)
+    reason = _soft_reason(tree, url, body_classes, has_article_ld, teasers)
+    if reason is None:
+        return None
+    if has_article_ld or tree.xpath('//meta[@property="article:published_time"]'):
+        return None
+    if prose_chars(tree, teasers) >= PROSE_MIN:
+        return None
+    return reason
