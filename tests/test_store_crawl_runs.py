@@ -57,6 +57,48 @@ def test_without_stats_times_it_uses_its_own_and_the_signal_reason(tmp_path):
     assert run.started_at <= run.finished_at and run.stored_new == 0 and run.rejects == {}
 
 
+class FakeMultiSourceSpider(Spider):
+    name = "news"
+    sites = {"gulf-wire": object(), "tigris-daily": object()}
+
+
+def test_a_multi_source_crawl_leaves_one_row_per_source_with_its_own_counts(tmp_path):
+    crawler = get_crawler(FakeMultiSourceSpider, {"NEWS_DB_PATH": str(tmp_path / "news.db"), "NEWS_RUN_ID": "all"})
+    extension = CrawlRunsExtension.from_crawler(crawler)
+    spider = FakeMultiSourceSpider()
+    extension.spider_opened(spider)
+    for key, value in {
+        "news/pages/fetched": 30, "news/stored/new": 20, "news/rejected/not_article": 4,
+        "news/sources/gulf-wire/pages/fetched": 10, "news/sources/gulf-wire/stored/new": 8,
+        "news/sources/gulf-wire/discovered/feed": 9, "news/sources/gulf-wire/rejected/not_article": 1,
+        "news/sources/tigris-daily/pages/fetched": 20, "news/sources/tigris-daily/stored/new": 12,
+        "news/sources/tigris-daily/duplicates/in_run": 2, "news/sources/tigris-daily/rejected/not_article": 3,
+        "downloader/request_count": 40,
+    }.items():
+        crawler.stats.set_value(key, value)
+    extension.spider_closed(spider, "finished")
+    with Store(tmp_path / "news.db") as store:
+        runs = {run.source: run for run in store.runs()}
+    assert set(runs) == {"gulf-wire", "tigris-daily"} and {r.run_id for r in runs.values()} == {"all"}
+    gulf, tigris = runs["gulf-wire"], runs["tigris-daily"]
+    assert (gulf.fetched, gulf.stored_new, gulf.discovered, gulf.rejects) == (10, 8, 9, {"not_article": 1})
+    assert (tigris.fetched, tigris.stored_new, tigris.duplicates, tigris.rejected) == (20, 12, 2, 3)
+    assert tigris.stats["news/stored/new"] == 12 and tigris.stats["downloader/request_count"] == 40
+    assert gulf.started_at == tigris.started_at
+
+
+def test_a_crawl_with_no_sources_records_no_run(tmp_path):
+    class BadConfigSpider(Spider):
+        name = "news"
+        sites: dict = {}
+
+    crawler = get_crawler(BadConfigSpider, {"NEWS_DB_PATH": str(tmp_path / "news.db")})
+    extension = CrawlRunsExtension.from_crawler(crawler)
+    extension.spider_closed(BadConfigSpider(), "finished")
+    with Store(tmp_path / "news.db") as store:
+        assert store.runs() == []
+
+
 def test_run_ids_are_unique_and_sort_by_time():
     ids = {new_run_id() for _ in range(100)}
     assert len(ids) == 100
@@ -84,3 +126,22 @@ def test_a_real_crawl_records_its_run(tmp_path, site_server):
     assert run.discovered == sum(v for k, v in stats.items() if k.startswith("news/discovered/"))
     assert run.rejects == {k.split("/")[-1]: v for k, v in stats.items() if k.startswith("news/rejected/")}
     assert run.duration_seconds is not None and run.duration_seconds >= 0
+
+
+def test_a_real_crawl_of_several_sources_records_one_row_each(tmp_path, site_server):
+    sources = tmp_path / "sources.toml"
+    sources.write_text("".join(
+        f'[[source]]\nname = "{name}"\nurl = "{site_server(name)}"\n\n' for name in ("gulf-wire", "al-rafidain")
+    ))
+    db = tmp_path / "news.db"
+    result = run_crawl(None, db, "-s", f"NEWS_SOURCES={sources}", "-s", "NEWS_RUN_ID=both")
+    assert result.returncode == 0, result.log[-3000:]
+    with Store(db) as store:
+        runs = {run.source: run for run in store.runs()}
+        counts = store.counts_by_source()
+    assert set(runs) == {"gulf-wire", "al-rafidain"}
+    for name, run in runs.items():
+        assert run.run_id == "both" and run.finish_reason == "finished"
+        assert run.stored_new == counts[name] > 0
+        assert run.fetched == result.stats[f"news/sources/{name}/pages/fetched"]
+    assert sum(r.stored_new for r in runs.values()) == result.stats["news/stored/new"]

@@ -11,6 +11,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawler.stats import per_source
 from storage import Store
 
 logger = logging.getLogger(__name__)
@@ -33,8 +34,12 @@ def _sum(stats: dict[str, Any], prefix: str) -> int:
     return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
 
 
-def run_row(stats: dict[str, Any]) -> dict[str, Any]:
-    """The crawl_runs counts from a crawl's stats (keys documented in README's Stats table)."""
+def run_row(stats: dict[str, Any], source: str | None = None) -> dict[str, Any]:
+    """The crawl_runs counts from a crawl's stats (keys documented in README's Stats table):
+    the `news/…` totals, or with `source` its `news/sources/<source>/…` share of a multi-source run."""
+    if source is not None:
+        own = {f"news/{key}": value for key, value in per_source(stats, source).items()}
+        stats = {k: v for k, v in stats.items() if not k.startswith("news/")} | own
     return {
         "discovered": _sum(stats, "news/discovered/"),
         "fetched": stats.get("news/pages/fetched", 0),
@@ -46,8 +51,18 @@ def run_row(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def crawled_sources(spider: Spider) -> list[str]:
+    """The sources a crawl covered: the spider's sites (none when its config was bad), else its `source`."""
+    sites = getattr(spider, "sites", None)
+    if sites is not None:
+        return list(sites)
+    return [getattr(spider, "source", None) or spider.name]
+
+
 class CrawlRunsExtension:
-    """Records what each crawl did in the store, so readers see runs without reading logs.
+    """Records what each crawl did in the store, one row per source, so readers see runs without
+    reading logs. A one-source crawl's row has the crawl's `news/…` totals; a crawl of several
+    sources gives each its `news/sources/<name>/…` counts.
 
     The run id is `NEWS_RUN_ID` (give one value to several crawls to group them as one run),
     else a fresh one. Switch it off with `EXTENSIONS = {"crawler.extensions.crawl_runs.CrawlRunsExtension": None}`.
@@ -72,16 +87,21 @@ class CrawlRunsExtension:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.stats.get_stats()
-        source = getattr(spider, "source", None) or spider.name
-        started = stats.get("start_time") or self.started_at or datetime.now(timezone.utc)
-        finished = stats.get("finish_time") or datetime.now(timezone.utc)
+        sources = crawled_sources(spider)
+        times = {
+            "started_at": _iso(stats.get("start_time") or self.started_at or datetime.now(timezone.utc)),
+            "finished_at": _iso(stats.get("finish_time") or datetime.now(timezone.utc)),
+            "finish_reason": stats.get("finish_reason") or reason,
+        }
         try:
-            with Store(self.db_path) as store:
-                run = store.record_run(
-                    run_id=self.run_id, source=source, started_at=_iso(started), finished_at=_iso(finished),
-                    finish_reason=stats.get("finish_reason") or reason, **run_row(stats),
-                )
-        except Exception:  # the crawl is over; losing its summary row must not hide its results
-            logger.exception("could not record crawl run %s for %s in %s", self.run_id, source, self.db_path)
+            with Store(self.db_path) as store, store.db.atomic():
+                runs = [
+                    store.record_run(run_id=self.run_id, source=source, **times,
+                                     **run_row(stats, source if len(sources) > 1 else None))
+                    for source in sources
+                ]
+        except Exception:  # the crawl is over; losing its summary rows must not hide its results
+            logger.exception("could not record crawl run %s in %s", self.run_id, self.db_path)
             return
-        logger.info("crawl run %s (%s): %d new, %d rejected", run.run_id, source, run.stored_new, run.rejected)
+        for run in runs:
+            logger.info("crawl run %s (%s): %d new, %d rejected", run.run_id, run.source, run.stored_new, run.rejected)
