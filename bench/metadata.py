@@ -64,16 +64,18 @@ def ours(raw: bytes, url: str) -> tuple[dict, float, str]:
     record = extract_article(raw, url)
     spent = time.process_time() - start
     if record:
-        return {"title": record.title, "authors": record.authors, "date": record.published_at}, spent, "article"
+        return ({"title": record.title, "authors": record.authors, "date": record.published_at,
+                 "provenance": record.provenance}, spent, "article")
     text, _ = decode_html(raw)
     tree = _parse(text)
-    meta = extract_metadata(tree, {}) if tree is not None else None
+    meta = extract_metadata(tree, {}, url=url) if tree is not None else None
     if meta is None:
         return {"title": None, "authors": [], "date": None}, spent, record.reason
     values = meta.values
     published = values.get("published_at")
     return ({"title": values.get("title"), "authors": values.get("authors") or [],
-             "date": published.isoformat() if published else None}, spent, record.reason)
+             "date": published.isoformat() if published else None, "provenance": meta.provenance},
+            spent, record.reason)
 
 
 def baseline(raw: bytes, url: str) -> tuple[dict, float]:
@@ -98,7 +100,7 @@ class Score:
         verdict["title"] = squash(got["title"]) == squash(truth.get("title"))
         self.c["title"] += verdict["title"]
         want, have = name_set(truth.get("author")), name_set(got["authors"])
-        if want:
+        if truth.get("author"):
             self.c["with_author"] += 1
             verdict["authors"] = have == want
             self.c["authors"] += verdict["authors"]
@@ -139,10 +141,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="at most this many pages")
     parser.add_argument("--ids", default="", help="comma-separated page ids")
     parser.add_argument("--show", default="", help="print our misses for fields: title,authors,date")
+    parser.add_argument("--dump", default="", help="write one JSON line per page (ours, verdicts) to this file")
     parser.add_argument("--no-baseline", action="store_true", help="skip trafilatura (faster iteration)")
     args = parser.parse_args()
     show = {s for s in args.show.split(",") if s}
 
+    dump = open(args.dump, "w", encoding="utf-8") if args.dump else None
     mine, theirs = Score(), Score()
     outcomes: Counter = Counter()
     for n, page in enumerate(page_ids(args)):
@@ -162,11 +166,17 @@ def main() -> None:
             their, their_spent = results[1]
             theirs.seconds += their_spent
             theirs.add(their, truth)
+        if dump:
+            dump.write(json.dumps({"id": page, "outcome": outcome, "got": got, "verdict": verdict,
+                                   "truth": {k: truth.get(k) for k in ("title", "author", "publish_date")}},
+                                  ensure_ascii=False, default=str) + "\n")
         for name in sorted(show):
             ok = verdict.get(name)
             if ok not in (True, "right", None):
                 want = {"title": truth.get("title"), "authors": truth.get("author"), "date": truth.get("publish_date")}
-                print(f"{page} {name} [{outcome}] got={got[name]!r} want={want[name]!r}  {url}")
+                field = {"title": "title", "authors": "authors", "date": "published_at"}[name]
+                origin = got.get("provenance", {}).get(field)
+                print(f"{page} {name} [{outcome}] ({origin}) got={got[name]!r} want={want[name]!r}  {url}")
 
     c = mine.c
     print(f"\n{c['pages']} pages ({c['with_author']} with an author, {c['no_author']} without; "

@@ -67,7 +67,7 @@ def extract_article(
     reason = listing_reason(tree, url, jsonld_article(tree) is not None)
     if reason:
         return Rejection(url, "not_article", reason)
-    meta = extract_metadata(tree, hints)
+    meta = extract_metadata(tree, hints, url=url)
     prune(tree, tuple(hints.get("prune") or ()))
     body, _document = extract_body(tree, url)
     if len(body) < min_body_chars:

@@ -1,27 +1,279 @@
-"""Author names from bylines: split, cleaned of prefixes, roles and dates."""
+"""The story's authors: JSON-LD people, meta tags, hints, then the byline in the article.
+
+Every candidate goes through `clean_author`: "By"/"Written by" prefixes, dates, roles and
+credentials are stripped, "A and B" / "A, B" split, and what is left must look like a name
+(never an email, URL, "View all posts", a login, a social network, or the site's own name).
+"""
 
 from __future__ import annotations
 
 import re
+from typing import Any, Iterable
 
-BYLINE_PREFIX = re.compile(r"^\s*(by|written by|author|authors|posted by|von|par|por)\s*[:\-]?\s+", re.I)
-NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|،)\s*")
+from .dates import parse_human
+from .evidence import Page, fold_name, iter_text_segments, squash, types_of, unescape
+
+BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:article|story|post|words|text|reporting|report)\s+)?"
+    r"(?:written\s+by|authored\s+by|posted\s+by|published\s+by|by|authors?|writers?|von|par|por|door|av|di|autor(?:in)?|"
+    r"كتب|بقلم|بواسطة)\b\s*[:\-–—]?\s*",
+    re.I,
+)
+# Someone other than the author: the name after these is skipped, and the byline ends there.
+OTHER_ROLE = re.compile(
+    r"\b(?:updated|reviewed|fact[- ]?checked|edited|medically\s+reviewed|photos?|photography|illustrations?|"
+    r"video|produced|translated|additional\s+reporting|contributions?|sponsored|presented|in\s+partnership)\s+(?:by|with)\b",
+    re.I,
+)
+# Labels of other byline parts (dates, reading time, links): the byline's names end there.
+META_LABEL = re.compile(
+    r"\b(?:published|posted|updated|last\s+updated|modified|reviewed|read\s+more|more\s+from|more\s+about|"
+    r"view\s+all|see\s+all|all\s+posts|follow|share|min(?:ute)?s?\s+read|read\s+time)\b|[·•]",
+    re.I,
+)
+VIEW_ALL = re.compile(r"^(?:view|see|read|browse)\s+all\s+(?:of\s+(?P<a>.+?)['’]s?\s+(?:posts|articles|stories)"
+                      r"|(?:posts|articles|stories)\s+by\s+(?P<b>.+?))\.?$", re.I)
+_BRACKETS = re.compile(r"\s*\([^()]*\)")
+NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\+|\band\b|\bund\b|\bet\b|\by\b|،|\|)\s*", re.I)
+# Degrees and credentials that follow a name ("Jane Doe, PhD", "RD", "E-RYT 200").
+CREDENTIAL = re.compile(
+    r"^(?:[A-Z]{1,6}(?:[-/][A-Z]{1,6})*|\d{2,4}|(?:[A-Z][a-z]?\.){1,4}[A-Z]?\.?|Ph\.?\s?D\.?|M\.?\s?D\.?|"
+    r"Dr\.?|Jr\.?|Sr\.?|MSc|BSc|MBA|MPH|MA|BA|MS|BS|RN|PharmD|DPhil|Esq\.?)$"
+)
+# Job titles: a part made of one of these is a role, not a name ("Senior Editor", "Shipping Expert").
+ROLE_WORDS = {
+    "writer", "editor", "reporter", "correspondent", "columnist", "contributor", "contributing", "founder",
+    "co-founder", "cofounder", "ceo", "cto", "cmo", "coo", "president", "director", "manager", "senior",
+    "associate", "assistant", "deputy", "executive", "specialist", "strategist", "expert", "consultant", "analyst",
+    "marketer", "reviewer", "producer", "journalist", "blogger", "freelance", "freelancer", "intern", "dietitian",
+    "nutritionist", "trainer", "instructor", "professor", "researcher", "scientist", "engineer", "developer",
+    "designer", "photographer", "officer", "vp", "advisor", "adviser", "copywriter", "therapist", "physician",
+}
+# Never a name on their own.
+NOT_NAMES = {
+    "admin", "administrator", "webmaster", "editor", "editors", "staff", "guest", "author", "authors", "unknown",
+    "undefined", "null", "none", "anonymous", "user", "team", "home", "blog", "news", "about", "contact",
+    "facebook", "twitter", "x", "linkedin", "instagram", "pinterest", "youtube", "tiktok", "reddit", "whatsapp",
+    "email", "e-mail", "rss", "threads", "bluesky", "mastodon", "telegram", "print", "share", "follow", "more",
+    "posts", "articles", "bio", "profile", "website", "reply", "comments", "comment", "advertisement", "sponsored",
+    "published", "updated", "by", "written", "read", "min", "menu", "search", "subscribe", "login", "sign in",
+    "about the author", "about author", "the author", "our team", "editorial team", "editorial staff",
+}
+# Words that make an author the site's own team when the rest is the site's name.
+TEAM_WORDS = ("editorialteam", "editorialstaff", "team", "staff", "editors", "newsroom", "newsdesk", "editorial",
+              "official", "admin", "blog")
+PARTICLES = {"van", "der", "den", "de", "la", "le", "da", "di", "von", "bin", "ibn", "al", "el", "du", "dos",
+             "das", "del", "della", "ten", "ter", "y", "zu", "st.", "mc", "mac", "o'", "d'", "of"}
+_DATE_TAIL = re.compile(r"(?:\s*[-–—|•·,]\s*|\s+on\s+|\s+)(?:\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}|"
+                        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+                        r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b).*$", re.I)
 
 
 def split_names(text: str) -> list[str]:
-    """'A, B and C' -> ['A', 'B', 'C'] (no other cleaning)."""
-    return [part.strip() for part in NAME_SPLIT.split(" ".join(text.split())) if part.strip()]
+    """'A, B and C' -> ['A', 'B', 'C']; after the first name, credential and role parts
+    ('PhD', 'Senior Editor') are dropped, and so are remarks in brackets. The bench splits the
+    truth with this same rule."""
+    text = _BRACKETS.sub(" ", squash(text))
+    parts = [p.strip(" .:-–—|\"'“”‘’") for p in NAME_SPLIT.split(text)]
+    parts = [p for p in parts if p]
+    return parts[:1] + [p for p in parts[1:] if not _is_credential(p) and not _is_role(p)]
 
 
-def clean_author(name: str) -> list[str]:
-    """Split a byline into names, dropping 'By', roles, emails and URLs."""
-    name = BYLINE_PREFIX.sub("", " ".join(name.split()))
-    out = []
-    for part in split_names(name):
-        part = part.strip(" .:-|")
-        if not part or "@" in part or "://" in part or part.lower().startswith("view all"):
+def _is_credential(part: str) -> bool:
+    return all(CREDENTIAL.match(token) for token in part.replace("®", "").split())
+
+
+def _is_role(part: str) -> bool:
+    return any(word.strip(".,()").lower() in ROLE_WORDS for word in part.split())
+
+
+def is_site(name: str, site_names: Iterable[str]) -> bool:
+    """True when `name` is the site itself, or its team ("Acme", "Acme Editorial Team", "acme.com")."""
+    folded = fold_name(name)
+    for site in site_names:
+        if folded == site or (site and folded.startswith(site) and folded[len(site):] in TEAM_WORDS):
+            return True
+    return False
+
+
+def looks_like_name(text: str) -> bool:
+    """Could `text` be a person's (or a team's) name as printed in a byline?"""
+    if not 2 <= len(text) <= 50 or any(ch.isdigit() for ch in text) or re.search(r"[@/\\<>{}=?!:;#*]|://", text):
+        return False
+    words = text.split()
+    if not 1 <= len(words) <= 5 or text.lower() in NOT_NAMES:
+        return False
+    if len(words) == 1 and text.islower():  # a login ("jsmith"), not a display name
+        return False
+    cased = [w for w in words if w[:1].isalpha() and w[:1].lower() != w[:1].upper()]
+    for word in cased:
+        bare = word.strip("(\"'“”‘’")
+        if bare[:1].islower() and bare.lower() not in PARTICLES:
+            return False
+    if words[-1].endswith(".") and len(words[-1]) > 3 and not CREDENTIAL.match(words[-1]):
+        return False  # the end of a sentence, not an initial
+    return parse_human(text) is None
+
+
+def _strip_role_tail(name: str) -> str:
+    """'Keith Barry Senior Autos Reporter' -> 'Keith Barry'; 'David Jackson - FullStack Team' -> 'David Jackson'."""
+    head = re.split(r"\s+[-–—]\s+", name, maxsplit=1)[0]
+    words = head.split()
+    for index, word in enumerate(words):
+        if index >= 2 and word.strip(".,").lower() in ROLE_WORDS:
+            return " ".join(words[:index])
+    return head
+
+
+def clean_author(raw: str, site_names: Iterable[str] = ()) -> list[str]:
+    """Names in one byline string: prefixes, dates, roles, credentials and non-names removed."""
+    text = squash(unescape(raw)).strip("[]()\"'“”‘’ ")
+    view_all = VIEW_ALL.match(text)
+    if view_all:
+        text = view_all["a"] or view_all["b"]
+    text = BYLINE_PREFIX.sub("", text, count=1)
+    for pattern in (OTHER_ROLE, META_LABEL):
+        cut = pattern.search(text)
+        if cut:
+            text = text[: cut.start()]
+    text = _DATE_TAIL.sub("", text)
+    sites = list(site_names)
+    names = []
+    for part in split_names(text):
+        part = _strip_role_tail(BYLINE_PREFIX.sub("", part, count=1)).strip(" .,-–—|\"'“”‘’")
+        if looks_like_name(part) and not is_site(part, sites) and part not in names:
+            names.append(part)
+    return names
+
+
+# --- sources -------------------------------------------------------------------------------------
+
+def jsonld_authors(page: Page) -> tuple[list[str], list[str]]:
+    """(people, organisations) named as the author of the page's article node."""
+    people: list[str] = []
+    orgs: list[str] = []
+    for node in page.ld_articles[:1] or [n for n in page.ld_pages if n.get("author")][:1]:
+        value = node.get("author") or node.get("creator")
+        for item in value if isinstance(value, list) else [value]:
+            item = page.resolve(item)
+            if isinstance(item, str):
+                people.extend(clean_author(item, page.site_names))
+            elif isinstance(item, dict):
+                name = item.get("name")
+                if isinstance(name, list):
+                    name = " and ".join(str(n) for n in name)
+                if not isinstance(name, str):
+                    continue
+                if types_of(item) & {"organization", "corporation", "newsmediaorganization", "website", "brand"}:
+                    orgs.extend(clean_author(name, page.site_names))
+                else:
+                    people.extend(clean_author(name, page.site_names))
+    return list(dict.fromkeys(people)), list(dict.fromkeys(orgs))
+
+
+META_AUTHOR = ("author", "article:author", "og:article:author", "dc.creator", "dcterms.creator", "parsely-author",
+               "sailthru.author", "byl", "citation_author", "twitter:data1")
+
+
+def meta_authors(page: Page) -> list[str]:
+    names: list[str] = []
+    for key in META_AUTHOR:
+        for value in page.meta_all(key):
+            if key == "twitter:data1" and page.meta("twitter:label1", "") .lower() not in ("written by", "author"):
+                continue
+            if "://" in value or value.startswith("@"):
+                continue
+            names.extend(clean_author(value, page.site_names))
+        if names:
+            break
+    return list(dict.fromkeys(names))
+
+
+AUTHORISH = re.compile(r"author|byline|by-line|writer|contributor|posted-?by|creator", re.I)
+NOT_BYLINE = re.compile(r"bio|desc|avatar|img|image|photo|pic|thumb|social|follow|role|job|position|count|"
+                        r"email|mail|more|icon|share|date|time|comment|quote|testimonial|review", re.I)
+AUTHOR_HREF = re.compile(r"/(?:author|authors|writer|writers|people|staff|contributors?|profiles?|experts?|team|"
+                         r"journalists?|columnists?|bio)/[^/?#]+", re.I)
+BY_TEXT = re.compile(r"^(?:by|written by|posted by|words by|story by|von|par|por|door|بقلم|كتب)(?:\s|:|$)", re.I)
+NOT_IN = {"figcaption", "blockquote", "cite", "q", "figure", "script", "style", "noscript", "button", "svg",
+          "select", "option", "label", "form"}
+
+
+def _candidates(page: Page, scope) -> list:
+    found = []
+    for element in scope.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if not tag or tag in NOT_IN:
             continue
-        if len(part) > 60 or any(ch.isdigit() for ch in part):
+        marker = f"{element.get('class', '')} {element.get('id', '')}"
+        if (
+            element.get("itemprop") == "author"
+            or "author" in (element.get("rel") or "").split()
+            or (AUTHORISH.search(marker) and not NOT_BYLINE.search(marker))
+            or (tag == "a" and AUTHOR_HREF.search(element.get("href") or ""))
+            or (element.text and BY_TEXT.match(element.text.strip()))
+        ):
+            found.append(element)
+    return found
+
+
+def byline_names(element, site_names: Iterable[str] = ()) -> list[str]:
+    """Names in one byline element, read text piece by piece until the byline ends."""
+    if element.get("itemprop") == "author":
+        inner = element.xpath('.//*[@itemprop="name"]')
+        if inner:
+            value = inner[0].get("content") or squash("".join(inner[0].itertext()))
+            return clean_author(value, site_names)
+        if element.get("content"):
+            return clean_author(element.get("content"), site_names)
+    names: list[str] = []
+    skip_next = False
+    for segment in iter_text_segments(element):
+        if OTHER_ROLE.search(segment):
+            if names:
+                break
+            skip_next = not OTHER_ROLE.sub("", segment).strip(" :")
             continue
-        out.append(part)
-    return out
+        if META_LABEL.match(segment) and not VIEW_ALL.match(segment):
+            if names:
+                break
+            continue
+        found = clean_author(segment, site_names)
+        if skip_next:
+            skip_next = not found and len(segment) < 4
+            continue
+        if not found and names and len(segment) > 40:
+            break
+        names.extend(n for n in found if n not in names)
+    return names
+
+
+def html_authors(page: Page, scope=None) -> list[str]:
+    """The first byline inside `scope` (default: the whole page), never in chrome."""
+    scope = scope if scope is not None else page.tree
+    done: set = set()
+    for element in _candidates(page, scope):
+        if any(a in done for a in element.iterancestors()) or page.in_chrome(element):
+            continue
+        if any(a.tag in NOT_IN for a in element.iterancestors()):
+            continue
+        text = squash("".join(element.itertext()))
+        if len(text) > 300:
+            continue
+        done.add(element)
+        names = byline_names(element, page.site_names)
+        if names:
+            parent = element.getparent()
+            if parent is not None and len(squash("".join(parent.itertext()))) <= 150:
+                more = byline_names(parent, page.site_names)
+                if set(names) < set(more):
+                    names = more
+            return names
+    return []
+
+
+def hint_authors(hints: dict[str, Any], site_names: Iterable[str]) -> list[str]:
+    names: list[str] = []
+    for raw in hints.get("authors") or []:
+        names.extend(n for n in clean_author(str(raw), site_names) if n not in names)
+    return names

@@ -1,30 +1,27 @@
-"""Title, dates, authors and other fields from page structure, each with its provenance.
+"""Every metadata field of a story, each with where it came from (its provenance).
 
-Evidence order: JSON-LD, then meta tags, then hints from feeds/sitemaps/REST passed in by the
-spider, then article-header HTML. Nothing is read from comment, related-post or sidebar blocks.
+Evidence order, per field: JSON-LD, then meta tags, then hints from feeds/sitemaps/REST passed
+in by the spider, then the article's own HTML (its `<h1>`, byline and header dates), then
+guesses. Nothing is read from comments, related posts, sidebars or the site's header/footer.
+The modules doing the work: `titles`, `authors`, `published` (dates), over `evidence.Page`.
+
+Provenance values: `jsonld`, `meta`, `html`, `url`, `detected` (a heuristic: htmldate, language
+detection), `source` (the source's configuration) and the hint's origin (`wp-rest`, `feed`,
+`sitemap`); a date without an offset that no source timezone could place gets `+naive`.
 """
 
 from __future__ import annotations
 
-import html as htmllib
-import json
-import re
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
+from urllib.parse import urljoin
 
-from .dates import get_zone, parse_datetime, to_iso
-
-# Containers that never hold the story's own metadata.
-CHROME = re.compile(
-    r"comment|respond|reply|related|sidebar|widget|footer|share|sharing|jp-post-flair|recent|popular",
-    re.I,
-)
-ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-                 "opinionnewsarticle", "backgroundnewsarticle", "webpage-article", "liveblogposting"}
-TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " » ", " · ", " : ")
-BYLINE_PREFIX = re.compile(r"^\s*(by|written by|author|authors|posted by|von|par|por)\s*[:\-]?\s+", re.I)
-NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|،)\s*")
+from .authors import hint_authors, html_authors, jsonld_authors, meta_authors
+from .dates import to_iso
+from .evidence import Page, squash, types_of, unescape
+from .language import detect_language, script_of
+from .published import find_dates
+from .titles import choose_title
 
 
 @dataclass
@@ -34,271 +31,163 @@ class Meta:
     values: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, str] = field(default_factory=dict)
 
-    def set(self, name: str, value: Any, origin: str) -> None:
+    def set(self, name: str, value: Any, origin: str | None) -> None:
         if value in (None, "", []) or name in self.values:
             return
         self.values[name] = value
-        self.provenance[name] = origin
-
-
-_SPACES = re.compile(r"[ \t\r\n\f\v]+")
-
-
-def _text(element) -> str:
-    """Element text with ASCII whitespace squashed; no-break spaces are kept, as the page has them."""
-    return _SPACES.sub(" ", "".join(element.itertext())).strip()
-
-
-def _in_chrome(element) -> bool:
-    for ancestor in element.iterancestors():
-        marker = f"{ancestor.get('id', '')} {ancestor.get('class', '')}"
-        if ancestor.tag in ("footer", "aside", "nav") or (marker.strip() and CHROME.search(marker)):
-            return True
-    return False
-
-
-def _meta(tree, *names: str) -> str | None:
-    for name in names:
-        for attr in ("property", "name", "itemprop"):
-            found = tree.xpath(f'//meta[@{attr}="{name}"]/@content')
-            for value in found:
-                if value.strip():
-                    return htmllib.unescape(value.strip())
-    return None
-
-
-def _metas(tree, name: str) -> list[str]:
-    return [v.strip() for v in tree.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content') if v.strip()]
-
-
-# --- JSON-LD ---------------------------------------------------------------------------------
-
-def _jsonld_nodes(tree) -> Iterable[dict]:
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
-        try:
-            data = json.loads(script.text or "")
-        except (ValueError, TypeError):
-            continue
-        stack = [data]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, list):
-                stack.extend(node)
-            elif isinstance(node, dict):
-                yield node
-                if "@graph" in node:
-                    stack.append(node["@graph"])
-
-
-def _types(node: dict) -> set[str]:
-    kind = node.get("@type", [])
-    kinds = kind if isinstance(kind, list) else [kind]
-    return {str(k).lower() for k in kinds}
+        self.provenance[name] = origin or "html"
 
 
 def jsonld_article(tree) -> dict | None:
-    """The first JSON-LD node typed as an article, if any."""
-    for node in _jsonld_nodes(tree):
-        if _types(node) & ARTICLE_TYPES:
-            return node
+    """The page's JSON-LD node typed as an article (NewsArticle, BlogPosting, ...), if any."""
+    return Page(tree).ld_article
+
+
+def _site_name(page: Page, meta: Meta) -> None:
+    meta.set("site_name", page.meta("og:site_name"), "meta")
+    for node in page.ld_articles[:1]:
+        publisher = page.resolve(node.get("publisher"))
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            meta.set("site_name", squash(unescape(publisher["name"])), "jsonld")
+    for node in page.ld_nodes:
+        if "website" in types_of(node) and isinstance(node.get("name"), str):
+            meta.set("site_name", squash(unescape(node["name"])), "jsonld")
+    meta.set("site_name", page.meta("application-name"), "meta")
+    titles = page.tree.xpath('(//*[contains(@class, "wp-block-site-title") or contains(@class, "site-title")])[1]')
+    if titles:
+        meta.set("site_name", squash("".join(titles[0].itertext())) or None, "html")
+
+
+def _authors(page: Page, meta: Meta, hints: dict, scope) -> None:
+    people, orgs = jsonld_authors(page)
+    meta.set("authors", people, "jsonld")
+    meta.set("authors", meta_authors(page), "meta")
+    meta.set("authors", hint_authors(hints, page.site_names), hints.get("origin", "feed"))
+    if scope is not None:
+        meta.set("authors", html_authors(page, scope), "html")
+    meta.set("authors", html_authors(page), "html")
+    meta.set("authors", orgs, "jsonld")
+
+
+def _article_scope(h1):
+    """The element holding the story around its headline (`article`, `main`, a post container)."""
+    if h1 is None:
+        return None
+    for ancestor in h1.iterancestors():
+        marker = f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower()
+        if ancestor.tag in ("article", "main") or "hentry" in marker.split() or "type-post" in marker:
+            return ancestor
     return None
 
 
-def _names(value: Any, want_person: bool = True) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    people, orgs = [], []
-    for item in items:
-        if isinstance(item, str):
-            people.append(item)
-        elif isinstance(item, dict) and item.get("name"):
-            (orgs if "organization" in _types(item) else people).append(str(item["name"]))
-    return people or ([] if want_person and people else orgs)
+def _ld_terms(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [squash(unescape(v)) for v in value.split(",") if v.strip()]
+    if isinstance(value, list):
+        return [squash(unescape(v)) for v in value if isinstance(v, str) and v.strip()]
+    return []
 
 
-# --- fields ------------------------------------------------------------------------------------
-
-def clean_author(name: str) -> list[str]:
-    """Split a byline into names, dropping 'By', roles, emails and URLs."""
-    name = BYLINE_PREFIX.sub("", " ".join(name.split()))
-    out = []
-    for part in NAME_SPLIT.split(name):
-        part = part.strip(" .:-|")
-        if not part or "@" in part or "://" in part or part.lower().startswith("view all"):
-            continue
-        if len(part) > 60 or any(ch.isdigit() for ch in part):
-            continue
-        out.append(part)
-    return out
-
-
-def strip_site_name(title: str, site_name: str | None, others: Iterable[str] = ()) -> str:
-    """Remove a " – Site" suffix or "Site | " prefix from a title."""
-    title = " ".join(title.split(" ")).strip()
-    candidates = {s.strip().lower() for s in [site_name or "", *others] if s and s.strip()}
-    for sep in TITLE_SEPARATORS:
-        if sep not in title:
-            continue
-        head, _, tail = title.rpartition(sep)
-        if tail.strip().lower() in candidates or (not candidates and len(tail) < len(head) / 2):
-            return head.strip()
-        first, _, rest = title.partition(sep)
-        if first.strip().lower() in candidates:
-            return rest.strip()
-    return title
-
-
-def _title(tree, meta: Meta, ld: dict | None, hints: dict) -> None:
-    site = meta.values.get("site_name")
-    doc_title = " ".join(tree.xpath("string(//title)").split()) or None
-    og_title = _meta(tree, "og:title", "twitter:title")
-    h1s = [_text(h) for h in tree.xpath("//h1") if not _in_chrome(h) and _text(h)]
-    references = [t for t in (og_title, doc_title, ld and ld.get("headline")) if t]
-    for h1 in h1s:  # the h1 that the page's declared titles agree with
-        if any(h1.lower() in ref.lower() or ref.lower() in h1.lower() for ref in references):
-            meta.set("title", h1, "html")
-            return
-    if ld and isinstance(ld.get("headline"), str):
-        meta.set("title", htmllib.unescape(ld["headline"]).strip(), "jsonld")
-    if og_title:
-        meta.set("title", strip_site_name(og_title, site), "meta")
-    if len(h1s) == 1:
-        meta.set("title", h1s[0], "html")
-    meta.set("title", hints.get("title"), hints.get("origin", "feed"))
-    if doc_title:
-        meta.set("title", strip_site_name(htmllib.unescape(doc_title), site), "html")
-
-
-def _date_candidates(tree, ld: dict | None, which: str) -> Iterable[tuple[str, str]]:
-    key = "datePublished" if which == "published" else "dateModified"
-    if ld and isinstance(ld.get(key), str):
-        yield ld[key], "jsonld"
-    names = (("article:published_time", "og:published_time", "datePublished", "pubdate", "date")
-             if which == "published" else ("article:modified_time", "og:updated_time", "dateModified"))
-    value = _meta(tree, *names)
-    if value:
-        yield value, "meta"
-
-
-def _html_dates(tree) -> list[str]:
-    """`<time datetime>` values in the article header, never in comments or related blocks."""
-    found = []
-    for element in tree.xpath("//time[@datetime]"):
-        if not _in_chrome(element):
-            found.append(element.get("datetime"))
-    return found
-
-
-def _dates(tree, meta: Meta, ld: dict | None, hints: dict) -> None:
-    zone = get_zone(hints.get("timezone"))
+def _terms(page: Page, meta: Meta, hints: dict) -> None:
     origin = hints.get("origin", "feed")
-    for which in ("published", "modified"):
-        field_name = f"{which}_at"
-        for value, source in _date_candidates(tree, ld, which):
-            moment = parse_datetime(value)
-            if moment:
-                meta.set(field_name, moment, source)
-                break
-        hint = hints.get(field_name)
-        moment = parse_datetime(hint) if isinstance(hint, str) else hint
-        if isinstance(moment, datetime):
-            meta.set(field_name, moment, origin)
-    if "published_at" not in meta.values:
-        times = [m for m in (parse_datetime(v) for v in _html_dates(tree)) if m]
-        if times:
-            meta.set("published_at", times[0], "html")
-    # hints give GMT; a page's own offset is the site's: express hint instants in it
-    page_offsets = [m for m in (parse_datetime(v) for v in _html_dates(tree)) if m and m.tzinfo]
-    for field_name in ("published_at", "modified_at"):
-        moment = meta.values.get(field_name)
-        if moment is None:
+    meta.set("categories", list(dict.fromkeys(page.meta_all("article:section"))), "meta")
+    meta.set("tags", list(dict.fromkeys(page.meta_all("article:tag"))), "meta")
+    article = page.ld_article or {}
+    meta.set("categories", list(dict.fromkeys(_ld_terms(article.get("articleSection")))), "jsonld")
+    meta.set("tags", list(dict.fromkeys(_ld_terms(article.get("keywords")))), "jsonld")
+    categories, tags = [], []
+    for link in page.tree.xpath('//a[@rel]'):
+        rel = link.get("rel", "").split()
+        if "tag" not in rel and "category" not in rel or page.in_chrome(link):
             continue
-        if moment.tzinfo is not None and meta.provenance[field_name] != "html" and page_offsets:
-            moment = moment.astimezone(page_offsets[0].tzinfo)
-        if moment.tzinfo is None:
-            if zone is None:
-                meta.provenance[field_name] += "+naive"
-            else:
-                moment = moment.replace(tzinfo=zone)
-        meta.values[field_name] = moment
-
-
-def _authors(tree, meta: Meta, ld: dict | None, hints: dict) -> None:
-    if ld and ld.get("author"):
-        names = [n for raw in _names(ld["author"]) for n in clean_author(raw)]
-        meta.set("authors", names, "jsonld")
-    value = _meta(tree, "author", "article:author", "dc.creator", "DC.creator")
-    if value and "://" not in value:
-        meta.set("authors", clean_author(value), "meta")
-    meta.set("authors", list(hints.get("authors") or []), hints.get("origin", "feed"))
-    byline_paths = (
-        '//*[contains(concat(" ", normalize-space(@class), " "), " wp-block-post-author__name ")]',
-        '//a[@rel="author"]',
-        '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]//*[contains(@class, "author")]',
-        '//*[contains(concat(" ", normalize-space(@class), " "), " author ") and contains(@class, "vcard")]',
-        '//*[@itemprop="author"]',
-    )
-    for path in byline_paths:
-        names = []
-        for element in tree.xpath(path):
-            if not _in_chrome(element):
-                names.extend(clean_author(_text(element)))
-        if names:
-            meta.set("authors", list(dict.fromkeys(names)), "html")
-            return
-
-
-def _terms(tree, meta: Meta, ld: dict | None, hints: dict) -> None:
-    origin = hints.get("origin", "feed")
-    sections = _metas(tree, "article:section")
-    tags = _metas(tree, "article:tag")
-    if ld:
-        section = ld.get("articleSection")
-        sections = sections or ([section] if isinstance(section, str) else list(section or []))
-        keywords = ld.get("keywords")
-        if not tags and keywords:
-            tags = [k.strip() for k in keywords.split(",")] if isinstance(keywords, str) else list(keywords)
-    meta.set("categories", [s for s in sections if s], "meta")
-    meta.set("tags", [t for t in tags if t], "meta")
-    html_categories = [_text(a) for a in tree.xpath(
-        '//a[contains(@rel, "category")] | //*[contains(@class, "taxonomy-category")]//a | //*[contains(@class, "cat-links")]//a'
-    ) if not _in_chrome(a)]
-    html_tags = [_text(a) for a in tree.xpath(
-        '//*[contains(@class, "taxonomy-post_tag")]//a | //*[contains(@class, "tags-links")]//a'
-    ) if not _in_chrome(a)]
-    meta.set("categories", list(dict.fromkeys(html_categories)), "html")
-    meta.set("tags", list(dict.fromkeys(html_tags)), "html")
+        name = squash("".join(link.itertext()))
+        if name:
+            (categories if "category" in rel or _in_category_list(link) else tags).append(name)
+    for path, bucket in (('//*[contains(@class, "taxonomy-category")]//a', categories),
+                         ('//*[contains(@class, "cat-links")]//a', categories),
+                         ('//*[contains(@class, "taxonomy-post_tag")]//a', tags),
+                         ('//*[contains(@class, "tags-links")]//a', tags)):
+        if not bucket:
+            bucket.extend(squash("".join(a.itertext())) for a in page.tree.xpath(path) if not page.in_chrome(a))
+    meta.set("categories", list(dict.fromkeys(c for c in categories if c)), "html")
+    meta.set("tags", list(dict.fromkeys(t for t in tags if t)), "html")
     meta.set("categories", list(hints.get("categories") or []), origin)
     meta.set("tags", list(hints.get("tags") or []), origin)
 
 
-def extract_metadata(tree, hints: dict | None = None) -> Meta:
-    """Every metadata field we can find in `tree` (an lxml HTML tree), with provenance."""
-    hints = hints or {}
-    meta = Meta()
-    ld = jsonld_article(tree)
-    publisher = ld.get("publisher") if ld else None
-    meta.set("site_name", _meta(tree, "og:site_name", "application-name"), "meta")
-    if isinstance(publisher, dict):
-        meta.set("site_name", publisher.get("name"), "jsonld")
-    site_title = tree.xpath('string((//*[contains(@class, "wp-block-site-title") or contains(@class, "site-title")])[1])')
-    meta.set("site_name", " ".join(site_title.split()) or None, "html")
-    _title(tree, meta, ld, hints)
-    _dates(tree, meta, ld, hints)
-    _authors(tree, meta, ld, hints)
-    _terms(tree, meta, ld, hints)
-    lang = tree.xpath("string(/html/@lang)") or _meta(tree, "og:locale", "language", "content-language")
-    meta.set("language", lang.replace("_", "-").split("-")[0].lower() if lang else None, "html")
+def _in_category_list(link) -> bool:
+    """A `rel="tag"` link that lists a category (block themes mark both taxonomies `rel="tag"`)."""
+    if "/category/" in (link.get("href") or ""):
+        return True
+    for ancestor in link.iterancestors():
+        marker = f"{ancestor.get('class', '')}"
+        if "taxonomy-category" in marker or "cat-links" in marker:
+            return True
+        if "taxonomy-post_tag" in marker or "tags-links" in marker or ancestor.tag in ("article", "body"):
+            return False
+    return False
+
+
+def _language(page: Page, meta: Meta, hints: dict, title: str | None) -> None:
+    declared, origin = None, None
+    lang = page.tree.get("lang") or page.tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if lang and lang.strip():
+        declared, origin = lang, "html"
+    elif page.meta("og:locale", "content-language", "language", "dc.language"):
+        declared, origin = page.meta("og:locale", "content-language", "language", "dc.language"), "meta"
+    elif page.ld_article and isinstance(page.ld_article.get("inLanguage"), str):
+        declared, origin = page.ld_article["inLanguage"], "jsonld"
+    if declared:
+        declared = declared.replace("_", "-").split(",")[0].split("-")[0].strip().lower() or None
+    text = " ".join([title or "", page.meta("description") or "", *page.tree.xpath("//p/text()")[:40]])
+    detected = detect_language(text)
+    if detected and declared and script_of(detected) != script_of(declared):
+        meta.set("language", detected, "detected")  # an Arabic story on a site declared English
     meta.set("language", hints.get("language"), "source")
-    description = _meta(tree, "description", "og:description", "twitter:description")
+    meta.set("language", declared, origin)
+    meta.set("language", detected, "detected")
+
+
+def _image(page: Page, meta: Meta) -> None:
+    image = page.meta("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+    origin = "meta"
+    if not image and page.ld_article:
+        value = page.resolve(page.ld_article.get("image"))
+        value = page.resolve(value[0]) if isinstance(value, list) and value else value
+        image = value.get("url") if isinstance(value, dict) else value
+        origin = "jsonld"
+    if isinstance(image, str) and image.strip():
+        meta.set("image", urljoin(page.url, image.strip()) if page.url else image.strip(), origin)
+
+
+def extract_metadata(tree, hints: dict | None = None, url: str | None = None) -> Meta:
+    """Every metadata field we can find in `tree` (an lxml HTML tree, unpruned), with provenance.
+
+    `hints` are the spider's (see `extract_article`); `url` is the page's address, used for the
+    site's host name and a date in the path.
+    """
+    hints = hints or {}
+    page = Page(tree, url)
+    meta = Meta()
+    _site_name(page, meta)
+    title, origin, h1 = choose_title(page, hints)
+    meta.set("title", title, origin)
+    published, modified = find_dates(page, hints, h1=h1)
+    if published:
+        meta.set("published_at", published.moment, published.origin)
+    if modified:
+        meta.set("modified_at", modified.moment, modified.origin)
+    _authors(page, meta, hints, _article_scope(h1))
+    _terms(page, meta, hints)
+    _language(page, meta, hints, title)
+    description = page.meta("description", "og:description", "twitter:description")
     meta.set("description", description, "meta")
-    meta.set("image", _meta(tree, "og:image", "twitter:image"), "meta")
-    if ld:
-        image = ld.get("image")
-        image = image[0] if isinstance(image, list) and image else image
-        meta.set("image", image.get("url") if isinstance(image, dict) else image, "jsonld")
+    if page.ld_article and isinstance(page.ld_article.get("description"), str):
+        meta.set("description", squash(unescape(page.ld_article["description"])), "jsonld")
+    _image(page, meta)
     return meta
 
 
-def iso(moment: datetime | None) -> str | None:
+def iso(moment) -> str | None:
     """ISO 8601 text for a parsed moment."""
     return to_iso(moment)

@@ -1,0 +1,242 @@
+"""A page's metadata evidence, read once: meta tags, JSON-LD nodes, and where the story sits.
+
+`Page` is built from an lxml tree before any pruning. Every metadata module asks it rather than
+walking the tree again: meta tags are indexed once, JSON-LD is parsed once (with `@graph` and
+`@id` references resolved), and chrome (comments, related posts, sidebars, site header and
+footer) is recognised by one rule.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+from functools import cached_property
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+# Containers that never hold the story's own metadata: comments, related and recommended posts,
+# sidebars and widgets, share bars, the site's header, navigation and footer.
+CHROME = re.compile(
+    r"comment|respond|reply|related|sidebar|widget|share|sharing|jp-post-flair|recent|popular|"
+    r"recommend|trending|newsletter|subscribe|promo|advert|cookie|breadcrumb|"
+    r"site-header|masthead|navbar|menu|site-footer|page-footer|footer-|testimonial|"
+    r"carousel|slider|more-stories|read-next|you-may|also-like|next-post|prev-post",
+    re.I,
+)
+# Inside an article these are the story's own header and meta blocks, not chrome.
+ARTICLE_FOOTER = re.compile(r"entry-footer|post-footer|article-footer|entry-meta|post-meta", re.I)
+CHROME_TAGS = {"aside", "nav"}
+# Class tokens that name layouts around the content, not chrome ("content-sidebar-wrap", "has-sidebar").
+WRAPPER = re.compile(r"wrap|container|layout|^has-|^no-|^with-|-with-|-open$|-enabled$|-closed$|"
+                     r"sidebar-(?:left|right)|(?:left|right)-sidebar|^single|^page-template|^postid", re.I)
+
+ARTICLE_TYPES = {
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle",
+    "liveblogposting", "techarticle", "scholarlyarticle", "medicalscholarlyarticle", "report",
+    "socialmediaposting", "webpage-article",
+}
+PAGE_TYPES = {"webpage", "itempage", "medicalwebpage", "aboutpage", "faqpage", "qapage"}
+ORGANIZATION_TYPES = {"organization", "corporation", "newsmediaorganization", "educationalorganization",
+                      "governmentorganization", "ngo", "localbusiness", "onlinebusiness", "medicalorganization",
+                      "professionalservice", "website", "brand"}
+
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_CDATA = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+
+
+def squash(text: str) -> str:
+    """ASCII whitespace squashed to one space; no-break spaces kept, as the page has them."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def unescape(text: str) -> str:
+    """Entities decoded, also when a CMS escaped them twice (`&amp;#8217;`)."""
+    once = htmllib.unescape(text)
+    return htmllib.unescape(once) if "&" in once and once != text else once
+
+
+def types_of(node: dict) -> set[str]:
+    """The node's schema.org types, lower-case, without a vocabulary prefix."""
+    kind = node.get("@type", [])
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {str(k).rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() for k in kinds}
+
+
+def _load_json(text: str) -> Any:
+    text = _CDATA.sub("", text.strip())
+    for attempt in (text, _TRAILING_COMMA.sub(r"\1", text)):
+        try:
+            return json.loads(attempt, strict=False)
+        except ValueError:
+            continue
+    return None
+
+
+class Page:
+    """Metadata evidence of one page (an lxml HTML tree, unpruned)."""
+
+    def __init__(self, tree, url: str | None = None) -> None:
+        self.tree = tree
+        self.url = url or ""
+        self._kinds: dict[Any, str] = {}
+        self.metas: dict[str, list[str]] = {}
+        for element in tree.iter("meta"):
+            content = element.get("content")
+            if content is None or not content.strip():
+                continue
+            for attr in ("property", "name", "itemprop", "http-equiv"):
+                key = element.get(attr)
+                if key:
+                    self.metas.setdefault(key.strip().lower(), []).append(unescape(content.strip()))
+                    break
+
+    # --- meta tags ---------------------------------------------------------------------------
+
+    def meta(self, *names: str) -> str | None:
+        """The first non-empty content of the first of `names` that the page has."""
+        for name in names:
+            values = self.metas.get(name)
+            if values:
+                return values[0]
+        return None
+
+    def meta_all(self, *names: str) -> list[str]:
+        return [v for name in names for v in self.metas.get(name, [])]
+
+    # --- JSON-LD -----------------------------------------------------------------------------
+
+    @cached_property
+    def ld_nodes(self) -> list[dict]:
+        """Every JSON-LD node of the page: top-level ones, `@graph` members and `mainEntity`s."""
+        nodes: list[dict] = []
+        for script in self.tree.xpath('//script[@type="application/ld+json" or @type="application/json+ld"]'):
+            stack = [_load_json(script.text or "")]
+            while stack:
+                node = stack.pop(0)
+                if isinstance(node, list):
+                    stack[:0] = node
+                elif isinstance(node, dict):
+                    nodes.append(node)
+                    for key in ("@graph", "mainEntity"):
+                        if isinstance(node.get(key), (list, dict)):
+                            stack.append(node[key])
+        return nodes
+
+    @cached_property
+    def ld_by_id(self) -> dict[str, dict]:
+        found: dict[str, dict] = {}
+        for node in self.ld_nodes:
+            if isinstance(node.get("@id"), str) and len(node) > 1:
+                found.setdefault(node["@id"], node)
+        return found
+
+    def resolve(self, value: Any) -> Any:
+        """A `{"@id": ...}` reference replaced by the node it names (when the page has it)."""
+        if isinstance(value, dict) and "@id" in value and len(value) <= 2:
+            return self.ld_by_id.get(value["@id"], value)
+        return value
+
+    @cached_property
+    def ld_articles(self) -> list[dict]:
+        """Article-typed nodes, the one about this page first."""
+        articles = [n for n in self.ld_nodes if types_of(n) & ARTICLE_TYPES]
+        here = self._own_urls()
+        return sorted(articles, key=lambda n: 0 if self._node_urls(n) & here else 1)
+
+    @cached_property
+    def ld_pages(self) -> list[dict]:
+        return [n for n in self.ld_nodes if types_of(n) & PAGE_TYPES]
+
+    @property
+    def ld_article(self) -> dict | None:
+        return self.ld_articles[0] if self.ld_articles else None
+
+    def _own_urls(self) -> set[str]:
+        urls = {self.url, *self.tree.xpath('//link[@rel="canonical"]/@href'), *self.meta_all("og:url")}
+        return {_url_key(u) for u in urls if u}
+
+    def _node_urls(self, node: dict) -> set[str]:
+        urls = []
+        for key in ("url", "@id", "mainEntityOfPage"):
+            value = self.resolve(node.get(key))
+            if isinstance(value, dict):
+                value = value.get("@id") or value.get("url")
+            if isinstance(value, str):
+                urls.append(value)
+        return {_url_key(u) for u in urls}
+
+    # --- structure ---------------------------------------------------------------------------
+
+    def in_chrome(self, element) -> bool:
+        """True when `element` sits in comments, related posts, sidebars, or the site's header,
+        navigation or footer (an article's own header and footer are not chrome)."""
+        for ancestor in element.iterancestors():
+            tag = ancestor.tag if isinstance(ancestor.tag, str) else ""
+            if tag in ("body", "html"):
+                return False
+            kind = self._kind(ancestor)
+            if kind == "chrome":
+                return True
+            if kind == "footer" and not any(self._kind(a) == "article" for a in ancestor.iterancestors()):
+                return True
+        return False
+
+    def _kind(self, element) -> str:
+        """'chrome', 'footer', 'article' or '' for one container (cached)."""
+        kind = self._kinds.get(element)
+        if kind is None:
+            tag = element.tag if isinstance(element.tag, str) else ""
+            tokens = f"{element.get('id', '')} {element.get('class', '')}".split()
+            if tag in CHROME_TAGS or any(CHROME.search(t) and not WRAPPER.search(t) for t in tokens):
+                kind = "article" if any(ARTICLE_FOOTER.search(t) for t in tokens) else "chrome"
+            elif tag == "footer" or any(t.lower() in ("footer", "site-footer") for t in tokens):
+                kind = "article" if any(ARTICLE_FOOTER.search(t) for t in tokens) else "footer"
+            elif tag == "article" or "hentry" in tokens:
+                kind = "article"
+            else:
+                kind = ""
+            self._kinds[element] = kind
+        return kind
+
+    @cached_property
+    def site_names(self) -> set[str]:
+        """Names the site goes by (og:site_name, JSON-LD WebSite/publisher, the host), folded."""
+        names = set(self.meta_all("og:site_name", "application-name", "apple-mobile-web-app-title"))
+        for node in self.ld_nodes:
+            if types_of(node) & {"website"} and isinstance(node.get("name"), str):
+                names.add(node["name"])
+        for article in self.ld_articles[:1]:
+            publisher = self.resolve(article.get("publisher"))
+            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+                names.add(publisher["name"])
+        host = urlsplit(self.url).hostname or ""
+        labels = [label for label in host.split(".") if label not in ("www", "m", "blog", "blogs", "news")]
+        if labels:
+            names.add(labels[0])
+            names.add(".".join(labels))
+        return {fold_name(n) for n in names if n and n.strip()}
+
+
+def text_of(element) -> str:
+    return squash("".join(element.itertext()))
+
+
+def fold_name(text: str) -> str:
+    """Letters and digits only, lower-case: 'The Texas-Newsroom' -> 'thetexasnewsroom'."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _url_key(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return (parts.hostname or "").removeprefix("www.") + parts.path.rstrip("/")
+
+
+def iter_text_segments(element) -> Iterator[str]:
+    """The element's text pieces, one per text node, squashed; empty pieces skipped."""
+    for piece in element.itertext():
+        piece = squash(piece)
+        if piece:
+            yield piece

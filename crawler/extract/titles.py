@@ -1,0 +1,123 @@
+"""The headline: the article's `<h1>` checked against the titles the page declares.
+
+Declared titles are JSON-LD `headline`, `og:title`, `twitter:title` and `<title>`, each with the
+site name cut off ("Story – Site", "Site | Story"). The visible `<h1>` of the article wins when
+there is one (it is what readers see, and declared titles are often SEO rewrites); a site-logo
+`<h1>` never counts. Entities are decoded; quotes, dashes and no-break spaces stay as the page has
+them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from .evidence import Page, fold_name, squash, unescape
+
+SEPARATORS = re.compile(r"\s+(?:\||–|—|-|::|»|«|·|•|~|/)\s+")
+BRANDING = re.compile(r"logo|brand|site-title|site-name|sitename|masthead|navbar|site-header", re.I)
+_WORDS = re.compile(r"\w+")
+
+
+def strip_site_name(title: str, site_names: Iterable[str]) -> str:
+    """Cut a site-name suffix or prefix ("Story | Site", "Site - Story"), repeatedly."""
+    sites = {s for s in site_names if s}
+    changed = True
+    while changed:
+        changed = False
+        parts = SEPARATORS.split(title)
+        if len(parts) < 2:
+            break
+        seps = SEPARATORS.findall(title)
+        if _is_site(parts[-1], sites):
+            title = title[: title.rfind(seps[-1])].strip()
+            changed = True
+        elif _is_site(parts[0], sites):
+            title = title[title.find(seps[0]) + len(seps[0]):].strip()
+            changed = True
+    return title
+
+
+def _is_site(segment: str, sites: set[str]) -> bool:
+    folded = fold_name(segment)
+    if not folded:
+        return False
+    if folded in sites:
+        return True
+    # "Site.com", "Site Blog", "The Site", "Site Inc" and the like
+    return any(site and len(site) >= 3 and (folded.startswith(site) or folded.endswith(site))
+               and len(folded) - len(site) <= 6 for site in sites)
+
+
+def _good_h1s(page: Page) -> list:
+    found = []
+    for h1 in page.tree.iter("h1"):
+        text = squash("".join(h1.itertext()))
+        if not text or len(text) > 300 or page.in_chrome(h1):
+            continue
+        if fold_name(text) in page.site_names:
+            continue
+        marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in [h1, *h1.iterancestors()])
+        if BRANDING.search(marker) or (h1.xpath("./a[@href='/' or @rel='home']")):
+            continue
+        found.append((h1, text))
+    return found
+
+
+def _similarity(a: str, b: str) -> float:
+    left, right = set(_WORDS.findall(a.lower())), set(_WORDS.findall(b.lower()))
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
+
+
+def declared_titles(page: Page, hints: dict) -> list[tuple[str, str]]:
+    """(title, origin) the page declares, best first, site names cut off."""
+    found: list[tuple[str, str]] = []
+    article = page.ld_article
+    if article:
+        for key in ("headline", "name"):
+            value = article.get(key)
+            if isinstance(value, str) and value.strip():
+                found.append((squash(unescape(value)), "jsonld"))
+                break
+    for key in ("og:title", "twitter:title", "dcterms.title", "dc.title"):
+        value = page.meta(key)
+        if value:
+            found.append((squash(value), "meta"))
+    if hints.get("title"):
+        found.append((squash(unescape(str(hints["title"]))), hints.get("origin", "feed")))
+    document = page.tree.find(".//title")
+    if document is not None and document.text and document.text.strip():
+        found.append((squash(unescape(document.text)), "html"))
+    sites = page.site_names
+    return [(strip_site_name(t, sites), origin) for t, origin in found if t]
+
+
+def choose_title(page: Page, hints: dict) -> tuple[str | None, str | None, object]:
+    """(title, origin, the h1 element or None)."""
+    declared = declared_titles(page, hints)
+    h1s = _good_h1s(page)
+    if h1s:
+        if len(h1s) > 1 and declared:
+            best = max(h1s, key=lambda item: max(_similarity(item[1], t) for t, _ in declared))
+            if max(_similarity(best[1], t) for t, _ in declared) > 0:
+                h1s = [best]
+        element, text = h1s[0]
+        for title, origin in declared:
+            if text.isupper() and title.lower() == text.lower() and not title.isupper():
+                return title, origin, element  # the h1 is upper-cased by the theme
+            if text.startswith(title) and len(title) >= 0.5 * len(text) and _is_meta_tail(text[len(title):]):
+                return title, origin, element  # the h1 carries a byline or date after the headline
+        return text, "html", element
+    for title, origin in declared:
+        if title:
+            return title, origin, None
+    return None, None, None
+
+
+_META_TAIL = re.compile(r"^\s*(?:posted|published|by|updated|on|written)\b|^\s*\W*\s*\d", re.I)
+
+
+def _is_meta_tail(tail: str) -> bool:
+    return bool(tail.strip()) and bool(_META_TAIL.match(tail))
