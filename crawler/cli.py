@@ -105,7 +105,8 @@ def _probe_lines(url: str) -> tuple[dict, list[str]]:
                                                        ("/sitemap.xml", "/wp-sitemap.xml", "/sitemap_index.xml")]))
     for sitemap in candidates:
         status, _, body, _ = fetch(sitemap)
-        entries = parse_sitemap(body) if status == 200 else None
+        parsed = parse_sitemap(body) if status == 200 else None
+        entries = parsed.entries if parsed else None
         report.append(f"sitemap {sitemap}: HTTP {status}" + (f", {len(entries)} entries" if entries is not None else ""))
         if entries and sitemap not in robots_sitemaps:
             found["sitemaps"].append(sitemap)

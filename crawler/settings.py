@@ -10,7 +10,9 @@ NEWS_DB_PATH = "news.db"  # the SQLite store
 NEWS_STORE_BATCH_SIZE = 200  # rows per write transaction
 NEWS_STORE_FLUSH_SECONDS = 2.0  # flush a partial batch at least this often
 NEWS_MIN_BODY_CHARS = 200  # shorter bodies are rejected as too_short
-NEWS_MAX_DEPTH = 20  # link-following depth from the home page (listings only)
+NEWS_MAX_PAGES_PER_PATTERN = 30  # listing-found links of one URL shape per source (spider traps)
+NEWS_MAX_RETRY_AFTER = 120  # longest Retry-After (seconds) honoured before a 429/503 retry
+NEWS_MAX_CRAWL_DELAY = 30  # longest robots.txt Crawl-delay (seconds) honoured
 NEWS_SOURCES = "sources.toml"  # declared sources (issue #8)
 NEWS_RUN_ID = ""  # crawl_runs.run_id for this crawl; empty: a fresh UTC-time-based id
 
@@ -30,7 +32,16 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"  # the page also leaves a rejects row with its reason
+DEPTH_LIMIT = 20  # hops from the home page (discovery chains included)
 DEPTH_PRIORITY = 0
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.CrawlDelayMiddleware": 560,
+    "crawler.middlewares.RedirectLoopMiddleware": 610,  # sees 3xx before RedirectMiddleware (600)
+    # honours Retry-After; replaces Scrapy's own retry middleware at its place
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+}
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 

@@ -16,7 +16,7 @@ NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_news_sitemap_gives_url_title_and_date():
-    [entry] = parse_sitemap(NEWS_SITEMAP)
+    [entry] = parse_sitemap(NEWS_SITEMAP).entries
     assert (entry.url, entry.title, entry.published_at, entry.lastmod, entry.is_sitemap) == (
         "https://site.example/a.html", "A story", "2025-03-01T09:30:00+04:00", "2025-03-02", False)
     assert entry.hints() == {"title": "A story", "published_at": "2025-03-01T09:30:00+04:00", "origin": "sitemap"}
@@ -24,20 +24,23 @@ def test_news_sitemap_gives_url_title_and_date():
 
 def test_sitemap_index_entries_are_sitemaps():
     body = b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://s.example/1.xml.gz</loc></sitemap></sitemapindex>'
-    assert [(e.url, e.is_sitemap) for e in parse_sitemap(body)] == [("https://s.example/1.xml.gz", True)]
+    assert [(e.url, e.is_sitemap) for e in parse_sitemap(body).entries] == [("https://s.example/1.xml.gz", True)]
 
 
 def test_gzipped_sitemap_round_trip_and_non_sitemaps():
-    assert parse_sitemap(gzip.decompress(gzip.compress(NEWS_SITEMAP)))[0].title == "A story"
+    assert parse_sitemap(gzip.decompress(gzip.compress(NEWS_SITEMAP))).entries[0].title == "A story"
     assert parse_sitemap(b"<html><body>not a sitemap</body></html>") is None
     assert parse_sitemap(b"\x00\x01 garbage") is None
 
 
-def test_entities_in_sitemaps_are_not_expanded():
+def test_entity_bombs_are_refused_and_malformed_xml_flagged():
     bomb = b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://s.example/&lol2;</loc></url></urlset>"""
-    entries = parse_sitemap(bomb) or []
-    assert all("lollol" not in e.url for e in entries)
+    refused = parse_sitemap(bomb)
+    assert refused.entries == [] and refused.error == "entity declarations refused"
+    assert parse_feed(bomb.replace(b"urlset", b"rss"), "https://s.example/") is None
+    broken = parse_sitemap(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://s.example/a</loc></url><url><loc>')
+    assert broken.error.startswith("malformed XML") and [e.url for e in broken.entries] == ["https://s.example/a"]
 
 
 def test_rss_and_atom_feeds():

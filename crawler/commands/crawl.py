@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
-FAILING_REASONS = {"config_error", "store_error"}
+FAILING_REASONS = {"config_error", "store_error", "already_running"}
 
 
 class Command(ScrapyCrawlCommand):

@@ -2,11 +2,12 @@
 
 from .feeds import FeedEntry, parse_feed
 from .links import LinkHint, feed_links, page_links
-from .sitemaps import SitemapEntry, parse_sitemap, sitemaps_from_robots
+from .sitemaps import Sitemap, SitemapEntry, parse_sitemap, sitemaps_from_robots
 
 __all__ = [
     "FeedEntry",
     "LinkHint",
+    "Sitemap",
     "SitemapEntry",
     "feed_links",
     "page_links",

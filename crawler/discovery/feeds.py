@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 
 import feedparser
 
+from .sitemaps import declares_entities
+
 
 @dataclass
 class FeedEntry:
@@ -33,6 +35,8 @@ def _utc(parsed) -> str | None:
 
 def parse_feed(body: bytes, base_url: str) -> list[FeedEntry] | None:
     """Entries of the feed in `body`; None when it is not a feed at all."""
+    if declares_entities(body):  # never hand an entity bomb to an XML parser
+        return None
     parsed = feedparser.parse(body, response_headers={"content-location": base_url})
     if not parsed.get("version") and not parsed.entries:
         return None

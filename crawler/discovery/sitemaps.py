@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lxml import etree
+from protego import Protego  # Scrapy's robots.txt parser
 
-_PARSER = dict(resolve_entities=False, no_network=True, huge_tree=False, recover=True, remove_comments=True)
+_PARSER = dict(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, load_dtd=False)
 
 
 @dataclass
@@ -28,12 +29,35 @@ def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def parse_sitemap(body: bytes) -> list[SitemapEntry] | None:
-    """Entries of the sitemap in `body` (uncompressed); None when it is not a sitemap."""
+@dataclass
+class Sitemap:
+    """A parsed sitemap: its entries, and what was wrong with it (salvaged entries are kept)."""
+
+    entries: list[SitemapEntry]
+    error: str | None = None
+
+
+def declares_entities(body: bytes) -> bool:
+    """True when an XML document declares entities (billion laughs and friends): sitemaps and
+    feeds never need them, so such documents are refused unparsed."""
+    head = body[:65536]
+    return b"<!ENTITY" in head or b"<!entity" in head
+
+
+def parse_sitemap(body: bytes) -> Sitemap | None:
+    """The sitemap in `body` (uncompressed); None when it is not a sitemap at all. Malformed XML
+    is salvaged as far as it goes, with `error` set."""
+    if declares_entities(body):
+        return Sitemap([], "entity declarations refused")
+    error = None
     try:
-        root = etree.fromstring(body, parser=etree.XMLParser(**_PARSER))
-    except etree.XMLSyntaxError:
-        return None
+        root = etree.fromstring(body, parser=etree.XMLParser(**_PARSER, recover=False))
+    except etree.XMLSyntaxError as exc:
+        error = f"malformed XML: {exc}"
+        try:
+            root = etree.fromstring(body, parser=etree.XMLParser(**_PARSER, recover=True))
+        except etree.XMLSyntaxError:
+            return None
     if root is None or _local(root.tag) not in ("urlset", "sitemapindex"):
         return None
     is_index = _local(root.tag) == "sitemapindex"
@@ -52,7 +76,7 @@ def parse_sitemap(body: bytes) -> list[SitemapEntry] | None:
                 title=fields.get("title"),
                 published_at=fields.get("publication_date"),
             ))
-    return entries
+    return Sitemap(entries, error)
 
 
 def sitemaps_from_robots(text: str) -> list[str]:
@@ -63,3 +87,12 @@ def sitemaps_from_robots(text: str) -> list[str]:
         if key.strip().lower() == "sitemap" and value.strip():
             urls.append(value.strip())
     return urls
+
+
+def crawl_delay(text: str, user_agent: str) -> float | None:
+    """The `Crawl-delay` robots.txt sets for our user agent (or `*`), in seconds."""
+    try:
+        delay = Protego.parse(text).crawl_delay(user_agent)
+    except Exception:  # a robots.txt Protego cannot read gives no delay
+        return None
+    return float(delay) if delay else None

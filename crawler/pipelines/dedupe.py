@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from scrapy.crawler import Crawler
 
 from crawler.extract import Article
@@ -23,7 +25,10 @@ class DedupePipeline:
         return cls(crawler.settings.get("NEWS_DB_PATH"), crawler)
 
     def open_spider(self) -> None:
-        self.store = Store(self.db_path)
+        try:
+            self.store = Store(self.db_path)
+        except (sqlite3.Error, OSError):  # the store pipeline reports it and stops the crawl
+            self.store = None
 
     def close_spider(self) -> None:
         if self.store:

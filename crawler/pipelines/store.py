@@ -1,10 +1,21 @@
-"""StorePipeline: batched writes of articles and rejects into the SQLite store."""
+"""StorePipeline: batched writes of articles and rejects into the SQLite store, off the reactor.
+
+All store work (open, write, close) runs in one worker thread, so the crawl never waits for the
+disk; a batch goes out on size (NEWS_STORE_BATCH_SIZE), on time (NEWS_STORE_FLUSH_SECONDS) and
+on close. If the store cannot be opened or written (read-only file, full disk) the crawl stops
+with finish reason `store_error` and `scrapy crawl` exits 1; the rows not written are counted in
+the log, never dropped silently. A second crawl of the same source into the same store is
+refused (`already_running`) while the first runs.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections import Counter
+import sqlite3
 import time
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from scrapy import signals
@@ -12,16 +23,19 @@ from scrapy.crawler import Crawler
 from twisted.internet import task
 
 from crawler.extract import Article
+from crawler.runlock import RunLock
 from crawler.stats import inc
 from storage import Store
 
 from .errors import Rejected
 
 logger = logging.getLogger(__name__)
+STORE_ERRORS = (sqlite3.Error, OSError)
+MAX_BUFFERED_BATCHES = 10  # beyond this many batches waiting, items wait for the writer
 
 
 class StorePipeline:
-    """Buffers rows and writes them in one transaction per batch (on size, on time, on close).
+    """Buffers rows and writes them in one transaction per batch.
 
     Also records every rejected item (`item_dropped` with a Rejected reason) as a `rejects` row
     and a `news/rejected/<reason>` stat, so nothing the crawl saw disappears.
@@ -31,11 +45,17 @@ class StorePipeline:
         self.db_path = db_path
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
+        self.crawler = crawler
         self.stats = crawler.stats
         self.articles: list[dict[str, Any]] = []
         self.rejects: list[dict[str, Any]] = []
         self.store: Store | None = None
         self.timer: task.LoopingCall | None = None
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="news-store")
+        self.in_flight: list[asyncio.Future] = []
+        self.locks: list[RunLock] = []
+        self.failed: str | None = None
+        self.unwritten = Counter()
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
 
     @classmethod
@@ -48,23 +68,48 @@ class StorePipeline:
             crawler,
         )
 
-    def open_spider(self) -> None:
-        self.store = Store(self.db_path)
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    async def open_spider(self) -> None:
+        for source in getattr(self.crawler.spider, "sites", {}):
+            lock = RunLock(self.db_path, source)
+            if not lock.acquire():
+                self._fail("already_running", "another crawl of source '%s' into %s is running (pid %s); "
+                           "this one stops without crawling" % (source, self.db_path, lock.holder()))
+                return
+            self.locks.append(lock)
+        try:
+            self.store = await self._in_writer(Store, self.db_path)
+        except STORE_ERRORS as exc:
+            self._fail("store_error", f"cannot open the store {self.db_path}: {exc}")
+            return
         logger.info("storing into %s", self.store.path.resolve())
         self.timer = task.LoopingCall(self.flush)
         self.timer.start(self.flush_seconds, now=False)
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
         if self.timer and self.timer.running:
             self.timer.stop()
         self.flush()
-        if self.store:
-            self.store.close()
+        if self.in_flight:
+            await asyncio.gather(*self.in_flight, return_exceptions=True)
+        if self.store is not None:
+            await self._in_writer(self.store.close)
+        self.writer.shutdown(wait=True)
+        for lock in self.locks:
+            lock.release()
+        if self.unwritten:
+            logger.error("NOT written to %s because the store failed: %d articles, %d rejects",
+                         self.db_path, self.unwritten["articles"], self.unwritten["rejects"])
 
-    def process_item(self, item: Article) -> Article:
+    # --- items --------------------------------------------------------------------------------
+
+    async def process_item(self, item: Article) -> Article:
         self.articles.append(item.to_dict())
         if len(self.articles) + len(self.rejects) >= self.batch_size:
             self.flush()
+        if len(self.in_flight) > MAX_BUFFERED_BATCHES:  # backpressure: the writer is behind
+            await asyncio.gather(*self.in_flight, return_exceptions=True)
         return item
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
@@ -82,13 +127,28 @@ class StorePipeline:
         if len(self.articles) + len(self.rejects) >= self.batch_size:
             self.flush()
 
+    # --- writing ------------------------------------------------------------------------------
+
     def flush(self) -> None:
-        """Write the buffered rows in one transaction."""
-        if not (self.articles or self.rejects) or self.store is None:
+        """Hand the buffered rows to the writer thread as one transaction."""
+        if not (self.articles or self.rejects):
             return
         articles, rejects = self.articles, self.rejects
         self.articles, self.rejects = [], []
-        added = self.store.write_batch(articles, rejects)
+        if self.store is None or self.failed:
+            self.unwritten.update(articles=len(articles), rejects=len(rejects))
+            return
+        future = asyncio.ensure_future(self._write(articles, rejects))
+        self.in_flight.append(future)
+        future.add_done_callback(self.in_flight.remove)
+
+    async def _write(self, articles: list[dict], rejects: list[dict]) -> None:
+        try:
+            added = await self._in_writer(self.store.write_batch, articles, rejects)
+        except STORE_ERRORS as exc:
+            self.unwritten.update(articles=len(articles), rejects=len(rejects))
+            self._fail("store_error", f"cannot write to the store {self.db_path}: {exc}")
+            return
         if added == len(articles):
             for source, count in Counter(row.get("source") for row in articles).items():
                 inc(self.stats, "stored/new", source, count)
@@ -97,3 +157,15 @@ class StorePipeline:
             self.stats.inc_value("news/duplicates/stored", len(articles) - added)
         self.stats.inc_value("news/store/batches")
         logger.debug("stored %d articles, %d rejects", added, len(rejects))
+
+    def _in_writer(self, function, *args) -> asyncio.Future:
+        return asyncio.wrap_future(self.writer.submit(function, *args))
+
+    def _fail(self, reason: str, message: str) -> None:
+        """Stop the crawl once, with one clear log line."""
+        if self.failed:
+            return
+        self.failed = reason
+        logger.error("%s", message)
+        engine = self.crawler.engine
+        asyncio.get_event_loop().call_soon(lambda: asyncio.ensure_future(engine.close_spider_async(reason=reason)))

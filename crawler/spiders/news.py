@@ -18,10 +18,11 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 
 from crawler.discovery import feed_links, page_links, parse_feed, parse_sitemap, sitemaps_from_robots
+from crawler.discovery.sitemaps import crawl_delay
 from crawler.discovery.wordpress import NON_POST_SITEMAP, api_root, parse_posts, posts_url
 from crawler.extract import Article, Rejection, extract_article
 from crawler.extract.dates import parse_datetime
@@ -40,6 +41,26 @@ def _content_type(response: Response) -> str:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short reject reason for a request that ended without a usable response."""
+    message = failure.getErrorMessage().lower()
+    if failure.check(IgnoreRequest):
+        for words, reason in (("robots.txt", "robots_forbidden"), ("redirect loop", "redirect_loop"),
+                              ("max redirections", "too_many_redirects"), ("exceeded download_maxsize", "too_large"),
+                              ("download max size", "too_large"), ("decompressed", "too_large")):
+            if words in message:
+                return reason
+        return "ignored"
+    for names, reason in ((("TimeoutError", "TCPTimedOutError", "DownloadTimeoutError"), "timeout"),
+                          (("DNSLookupError", "CannotResolveHostError"), "dns_error"),
+                          (("DownloadCancelledError",), "too_large"),
+                          (("ResponseDataLossError", "_DataLoss"), "truncated"),
+                          (("ConnectionRefusedError", "DownloadConnectionRefusedError"), "connection_refused")):
+        if failure.type is not None and failure.type.__name__ in names:
+            return reason if reason != "too_large" or "max size" in message else "cancelled"
+    return "fetch_error"
 
 
 def _before(value: str | None, since: date | None) -> bool:
@@ -61,6 +82,7 @@ class NewsSpider(scrapy.Spider):
         self.url_arg, self.source_arg, self.source_name = url, source, source_name
         self.since_arg = parse_since(since) if since else None
         self.sites: dict[str, SiteState] = {}
+        self.crawl_delays: dict[str, float] = {}  # host:port -> seconds (CrawlDelayMiddleware)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
@@ -110,9 +132,9 @@ class NewsSpider(scrapy.Spider):
         yield from self._discovery(site, urljoin(base, "/robots.txt"), self.parse_robots, "robots")
         yield from self._discovery(site, urljoin(base, "/sitemap.xml"), self.parse_sitemap, "sitemap")
         for url in config.sitemaps:
-            yield from self._discovery(site, url, self.parse_sitemap, "sitemap")
+            yield from self._discovery(site, url, self.parse_sitemap, "sitemap", announced=True)
         for url in config.feeds:
-            yield from self._discovery(site, url, self.parse_feed, "feed")
+            yield from self._discovery(site, url, self.parse_feed, "feed", announced=True)
         for pattern in config.archives:
             yield from self._discovery(site, pattern.replace("{page}", "1"), self.parse_archive, "archive",
                                        archive=pattern, page_number=1)
@@ -124,37 +146,43 @@ class NewsSpider(scrapy.Spider):
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         site = self._site(response)
         if isinstance(response, TextResponse):
+            delay = crawl_delay(response.text, self.settings.get("USER_AGENT"))
+            if delay:
+                self.crawl_delays[urlsplit(response.url).netloc] = delay
+                self.logger.info("%s: robots.txt asks for Crawl-delay %s s", site.name, delay)
             for url in sitemaps_from_robots(response.text):
-                yield from self._discovery(site, url, self.parse_sitemap, "sitemap")
+                yield from self._discovery(site, urljoin(response.url, url), self.parse_sitemap, "sitemap",
+                                           announced=True)
 
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request | Rejection]:
         site = self._site(response)
         body = response.body
         if body[:2] == b"\x1f\x8b":
             try:
                 body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
             except OSError as exc:  # also raised for bodies over max_size
-                self._discovery_error(site, response.url, "sitemap", f"gzip: {exc}")
+                yield from self._discovery_error(site, response.url, "sitemap", f"gzip: {exc}")
                 return
-        entries = parse_sitemap(body)
-        if entries is None:
-            self._discovery_error(site, response.url, "sitemap", "not a sitemap")
-            return
-        inc(self.crawler.stats, "discovered/sitemap", site.name, len(entries))
-        for entry in entries:
+        sitemap = parse_sitemap(body)
+        if sitemap is None or sitemap.error:
+            yield from self._discovery_error(site, response.url, "sitemap", sitemap.error if sitemap else "not a sitemap")
+            if sitemap is None:
+                return
+        inc(self.crawler.stats, "discovered/sitemap", site.name, len(sitemap.entries))
+        for entry in sitemap.entries:
             if entry.is_sitemap:
                 if NON_POST_SITEMAP.search(entry.url) or _before(entry.lastmod, site.config.since):
                     inc(self.crawler.stats, "discovery/skipped_sitemap", site.name)
                     continue
-                yield from self._discovery(site, entry.url, self.parse_sitemap, "sitemap")
+                yield from self._discovery(site, entry.url, self.parse_sitemap, "sitemap", announced=True)
             elif not _before(entry.published_at or entry.lastmod, site.config.since):
                 yield from self._page(site, entry.url, entry.hints())
 
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request | Rejection]:
         site = self._site(response)
         entries = parse_feed(response.body, response.url)
         if entries is None:
-            self._discovery_error(site, response.url, "feed", "not a feed")
+            yield from self._discovery_error(site, response.url, "feed", "not a feed (or a refused entity bomb)")
             return
         inc(self.crawler.stats, "discovered/feed", site.name, len(entries))
         recent = [e for e in entries if not _before(e.published_at, site.config.since)]
@@ -229,7 +257,7 @@ class NewsSpider(scrapy.Spider):
     def discover_from_home(self, site: SiteState, response: Response, html: str) -> Iterator[scrapy.Request]:
         """The home page's feeds; on WordPress also the REST API and the core/SEO-plugin sitemaps."""
         for url in feed_links(html, response.url):
-            yield from self._discovery(site, url, self.parse_feed, "feed")
+            yield from self._discovery(site, url, self.parse_feed, "feed", announced=True)
         if site.config.kind == "generic":
             return
         link_header = b", ".join(response.headers.getlist(b"Link")).decode("latin-1")
@@ -301,20 +329,21 @@ class NewsSpider(scrapy.Spider):
         if failure.check(HttpError):
             response = failure.value.response
             yield self._reject(site, request.url, f"http_{response.status}", f"HTTP {response.status}", response.status)
-        elif failure.check(TimeoutError, TCPTimedOutError):
-            yield self._reject(site, request.url, "timeout", str(failure.value))
-        elif failure.check(DNSLookupError):
-            yield self._reject(site, request.url, "dns_error", str(failure.value))
         else:
+            reason = failure_reason(failure)
             name = failure.type.__name__ if failure.type else "error"
-            yield self._reject(site, request.url, "fetch_error", f"{name}: {failure.getErrorMessage()}"[:500])
+            yield self._reject(site, request.url, reason, f"{name}: {failure.getErrorMessage()}"[:500])
 
-    def discovery_failed(self, failure: Failure) -> None:
-        """Probing /sitemap.xml or a feed that is not there is normal: a stat, not a reject."""
-        kind = failure.request.meta.get("discovery", "discovery")
-        reason = failure.value.response.status if failure.check(HttpError) else failure.type.__name__
-        inc(self.crawler.stats, f"discovery/failed/{kind}", failure.request.meta.get("site"))
-        self.logger.debug("discovery %s failed (%s): %s", kind, reason, failure.request.url)
+    def discovery_failed(self, failure: Failure) -> Iterator[Rejection]:
+        """Probing /sitemap.xml or a feed page that is not there is normal: a stat. A sitemap or
+        feed that the site announced (robots.txt, a sitemap index, the home page) and that fails
+        also leaves a rejects row."""
+        request = failure.request
+        kind = request.meta.get("discovery", "discovery")
+        inc(self.crawler.stats, f"discovery/failed/{kind}", request.meta.get("site"))
+        self.logger.debug("discovery %s failed (%s): %s", kind, failure.getErrorMessage(), request.url)
+        if request.meta.get("announced"):
+            yield from self.page_failed(failure)
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -333,6 +362,9 @@ class NewsSpider(scrapy.Spider):
             return
         if hints:
             site.remember(url, hints)
+        if via_listing and not site.within_pattern_budget(
+                url, self.settings.getint("NEWS_MAX_PAGES_PER_PATTERN"), self.crawler.stats):
+            return
         request = self._page_request(site, url, via_listing)
         if site.rest_pending > 0:
             site.parked.append(request)
@@ -343,9 +375,11 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
                               meta={"site": site.name, "via_listing": via_listing})
 
-    def _discovery_error(self, site: SiteState, url: str, kind: str, detail: str) -> None:
+    def _discovery_error(self, site: SiteState, url: str, kind: str, detail: str) -> Iterator[Rejection]:
+        """A sitemap or feed that does not parse: a stat, a log line, and a rejects row."""
         inc(self.crawler.stats, f"discovery/invalid/{kind}", site.name)
         self.logger.warning("discovery %s ignored (%s): %s", kind, detail, url)
+        yield self._reject(site, url, f"invalid_{kind}", detail)
 
     def _reject(self, site: SiteState, url: str, reason: str, detail: str, status: int | None = None) -> Rejection:
         return Rejection(url=url, reason=reason, detail=detail, source=site.name, status=status)

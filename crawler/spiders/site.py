@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import scrapy
@@ -35,6 +36,7 @@ class SiteState:
         self.archive_links: set[str] = set()
         self.feed_urls: set[str] = set()
         self.pages_requested = 0
+        self.pattern_counts: dict[str, int] = {}
 
     def is_on_site(self, url: str, stats: StatsCollector) -> bool:
         """Only http(s) URLs on the site's host and port are requested; others are counted."""
@@ -52,6 +54,18 @@ class SiteState:
             inc(stats, "budget/exhausted", self.name)
             return False
         self.pages_requested += 1
+        return True
+
+    def within_pattern_budget(self, url: str, limit: int, stats: StatsCollector) -> bool:
+        """Count a listing-found link against its URL shape; False past `limit` (spider traps:
+        endless calendars, ?page=N+1 spaces, session ids)."""
+        shape = url_shape(url)
+        count = self.pattern_counts.get(shape, 0) + 1
+        self.pattern_counts[shape] = count
+        if count > limit:
+            if count == limit + 1:
+                inc(stats, "budget/pattern_capped", self.name)
+            return False
         return True
 
     def remember(self, url: str, hints: dict) -> None:
@@ -74,3 +88,11 @@ class SiteState:
             if hints is not None:
                 return hints
         return {}
+
+
+def url_shape(url: str) -> str:
+    """A URL with digit runs in its path replaced and its query reduced to "?": the links of a
+    calendar (`/events?month=7&day=3`) or of a page counter (`/page/12/`) share one shape."""
+    parts = urlsplit(url)
+    path = re.sub(r"\d+", "#", parts.path)
+    return path + ("?" if parts.query else "")

@@ -1,0 +1,88 @@
+"""Downloader middlewares for politeness: robots.txt Crawl-delay, and Retry-After on 429/503."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from email.utils import parsedate_to_datetime
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy.utils.httpobj import urlparse_cached
+
+logger = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:
+    """Seconds asked by a Retry-After header (delta-seconds or an HTTP date); None if absent/invalid."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - (now if now is not None else time.time()))
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retries, waiting as long as a 429/503 `Retry-After` asks (up to NEWS_MAX_RETRY_AFTER)."""
+
+    def __init__(self, settings) -> None:
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("NEWS_MAX_RETRY_AFTER")
+
+    async def process_response(self, request: Request, response: Response, spider=None):
+        wait = retry_after_seconds(response.headers.get(b"Retry-After")) if response.status in (429, 503) else None
+        if wait is not None and not request.meta.get("dont_retry"):
+            if wait > self.max_wait:
+                logger.info("Retry-After %.0fs on %s is beyond NEWS_MAX_RETRY_AFTER: not retried", wait, request.url)
+                return response
+            logger.debug("HTTP %s with Retry-After %.1fs: waiting before retrying %s", response.status, wait, request.url)
+            await asyncio.sleep(wait)
+        return super().process_response(request, response)
+
+
+class CrawlDelayMiddleware:
+    """Spaces requests to a host by its robots.txt `Crawl-delay` (read by the spider into
+    `spider.crawl_delays`), capped at NEWS_MAX_CRAWL_DELAY seconds."""
+
+    def __init__(self, crawler, max_delay: float) -> None:
+        self.crawler = crawler
+        self.max_delay = max_delay
+        self.next_slot: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "CrawlDelayMiddleware":
+        return cls(crawler, crawler.settings.getfloat("NEWS_MAX_CRAWL_DELAY"))
+
+    async def process_request(self, request: Request, spider=None):
+        delays = getattr(self.crawler.spider, "crawl_delays", {})
+        host = urlparse_cached(request).netloc
+        delay = min(delays.get(host, 0.0), self.max_delay)
+        if delay <= 0:
+            return None
+        now = time.monotonic()
+        slot = max(now, self.next_slot.get(host, now))
+        self.next_slot[host] = slot + delay
+        if slot > now:
+            await asyncio.sleep(slot - now)
+        return None
+
+
+class RedirectLoopMiddleware:
+    """Stops a redirect that leads back into its own chain, as a `redirect loop` (a reject reason),
+    instead of letting the duplicate filter drop the page without a word."""
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        location = response.headers.get(b"Location")
+        if 300 <= response.status < 400 and location:
+            target = response.urljoin(location.decode("latin-1"))
+            chain = set(request.meta.get("redirect_urls", [])) | {request.url}
+            if target in chain:
+                raise IgnoreRequest(f"redirect loop: {request.url} -> {target}")
+        return response
