@@ -16,12 +16,19 @@ from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 # Containers that never hold the story's own metadata: comments, related and recommended posts,
-# sidebars and widgets, share bars, the site's header, navigation and footer.
-CHROME = re.compile(
-    r"comment|respond|reply|related|sidebar|widget|share|sharing|jp-post-flair|recent|popular|"
-    r"recommend|trending|newsletter|subscribe|promo|advert|cookie|breadcrumb|"
-    r"site-header|masthead|navbar|menu|site-footer|page-footer|footer-|testimonial|"
-    r"carousel|slider|more-stories|read-next|you-may|also-like|next-post|prev-post",
+# sidebars and widgets, share bars, the site's header, navigation and footer. A class token is
+# chrome when its first or last word is one of these ("related-posts", "widget_text",
+# "primary-sidebar"), not when the word sits inside a layout modifier ("aux-sidebar-style-border").
+CHROME_WORDS = {
+    "comment", "comments", "commentlist", "respond", "reply", "replies", "related", "relatedposts", "sidebar",
+    "widget", "widgets", "share", "sharing", "sharedaddy", "shares", "social", "recent", "popular", "recommended",
+    "recommendations", "trending", "newsletter", "subscribe", "subscription", "promo", "promos", "advert",
+    "advertisement", "ads", "cookie", "cookies", "navbar", "nav", "navigation", "menu", "footer", "testimonial",
+    "testimonials", "carousel", "slider", "disqus", "outbrain", "taboola", "popup", "modal",
+}
+CHROME_PHRASES = re.compile(
+    r"site-header|site-footer|page-footer|jp-post-flair|more-stories|read-next|you-may|also-like|next-post|"
+    r"prev-post|post-navigation|author-box|about-author",
     re.I,
 )
 # Inside an article these are the story's own header and meta blocks, not chrome.
@@ -29,7 +36,21 @@ ARTICLE_FOOTER = re.compile(r"entry-footer|post-footer|article-footer|entry-meta
 CHROME_TAGS = {"aside", "nav"}
 # Class tokens that name layouts around the content, not chrome ("content-sidebar-wrap", "has-sidebar").
 WRAPPER = re.compile(r"wrap|container|layout|^has-|^no-|^with-|-with-|-open$|-enabled$|-closed$|"
-                     r"sidebar-(?:left|right)|(?:left|right)-sidebar|^single|^page-template|^postid", re.I)
+                     r"sidebar-(?:left|right)|(?:left|right)-sidebar|^single|^page-template|^postid|"
+                     r"^(?:category|tag|post_tag|topic|section)-|^elementor|^et_|^ast-|full-width", re.I)
+_WORD_SPLIT = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
+
+
+def chrome_token(token: str) -> bool:
+    """Is this class or id token the name of a chrome block?"""
+    if WRAPPER.search(token):
+        return False
+    if CHROME_PHRASES.search(token):
+        return True
+    words = [w.lower() for w in _WORD_SPLIT.split(token) if w and not w.isdigit()]
+    words = [w for w in words if not (len(w) >= 5 and any(ch.isdigit() for ch in w))]  # CSS-module hashes
+    return bool(words) and (words[0] in CHROME_WORDS or words[-1] in CHROME_WORDS)
+
 
 ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -190,7 +211,7 @@ class Page:
         if kind is None:
             tag = element.tag if isinstance(element.tag, str) else ""
             tokens = f"{element.get('id', '')} {element.get('class', '')}".split()
-            if tag in CHROME_TAGS or any(CHROME.search(t) and not WRAPPER.search(t) for t in tokens):
+            if tag in CHROME_TAGS or any(chrome_token(t) for t in tokens):
                 kind = "article" if any(ARTICLE_FOOTER.search(t) for t in tokens) else "chrome"
             elif tag == "footer" or any(t.lower() in ("footer", "site-footer") for t in tokens):
                 kind = "article" if any(ARTICLE_FOOTER.search(t) for t in tokens) else "footer"

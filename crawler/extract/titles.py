@@ -12,11 +12,15 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from .dates import parse_human
 from .evidence import Page, fold_name, squash, unescape
 
 SEPARATORS = re.compile(r"\s+(?:\||–|—|-|::|»|«|·|•|~|/)\s+")
-BRANDING = re.compile(r"logo|brand|site-title|site-name|sitename|masthead|navbar|site-header", re.I)
+BRANDING = re.compile(r"logo|brand|site-title|site-name|sitename|navbar|site-header", re.I)
 _WORDS = re.compile(r"\w+")
+# An <h1> sharing fewer words than this with every declared title is not the story's headline
+# (a promo box, a section name, a list of days): the declared title wins.
+MIN_H1_SIMILARITY = 0.2
 
 
 def strip_site_name(title: str, site_names: Iterable[str]) -> str:
@@ -57,11 +61,23 @@ def _good_h1s(page: Page) -> list:
             continue
         if fold_name(text) in page.site_names:
             continue
-        marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in [h1, *h1.iterancestors()])
-        if BRANDING.search(marker) or (h1.xpath("./a[@href='/' or @rel='home']")):
+        if _branding(h1):
             continue
         found.append((h1, text))
     return found
+
+
+def _branding(h1) -> bool:
+    """A site-logo heading: marked as branding itself or by a close container, or linking home."""
+    if h1.xpath("./a[@href='/' or @rel='home']"):
+        return True
+    for level, element in enumerate([h1, *h1.iterancestors()]):
+        if level > 3 or element.tag in ("body", "html", "article", "main"):
+            break
+        tokens = f"{element.get('class', '')} {element.get('id', '')}".split()
+        if any(BRANDING.search(token) for token in tokens):
+            return True
+    return False
 
 
 def _similarity(a: str, b: str) -> float:
@@ -91,29 +107,57 @@ def declared_titles(page: Page, hints: dict) -> list[tuple[str, str]]:
     if document is not None and document.text and document.text.strip():
         found.append((squash(unescape(document.text)), "html"))
     sites = page.site_names
-    return [(strip_site_name(t, sites), origin) for t, origin in found if t]
+    return [(clean_title(t, sites), origin) for t, origin in found if t]
 
 
 def choose_title(page: Page, hints: dict) -> tuple[str | None, str | None, object]:
     """(title, origin, the h1 element or None)."""
     declared = declared_titles(page, hints)
-    h1s = _good_h1s(page)
+    h1s = [(element, clean_title(text, page.site_names)) for element, text in _good_h1s(page)]
+    if h1s and declared:
+        scored = [(max(_similarity(text, title) for title, _ in declared), -index, element, text)
+                  for index, (element, text) in enumerate(h1s)]
+        score, _, element, text = max(scored)
+        if score < MIN_H1_SIMILARITY:
+            return declared[0][0], declared[0][1], element  # the h1 is not this story's headline
+        h1s = [(element, text)]
     if h1s:
-        if len(h1s) > 1 and declared:
-            best = max(h1s, key=lambda item: max(_similarity(item[1], t) for t, _ in declared))
-            if max(_similarity(best[1], t) for t, _ in declared) > 0:
-                h1s = [best]
         element, text = h1s[0]
         for title, origin in declared:
             if text.isupper() and title.lower() == text.lower() and not title.isupper():
                 return title, origin, element  # the h1 is upper-cased by the theme
-            if text.startswith(title) and len(title) >= 0.5 * len(text) and _is_meta_tail(text[len(title):]):
-                return title, origin, element  # the h1 carries a byline or date after the headline
+            if _wraps(text, title):
+                return title, origin, element  # the h1 carries a date, byline or label around the headline
         return text, "html", element
     for title, origin in declared:
         if title:
             return title, origin, None
     return None, None, None
+
+
+def clean_title(title: str, site_names: Iterable[str]) -> str:
+    """Entities decoded, the site name cut off, and only the headline of "Headline | Section"."""
+    return _strip_pipes(strip_site_name(squash(unescape(title)), site_names))
+
+
+def _strip_pipes(title: str) -> str:
+    parts = [part.strip() for part in re.split(r"\s+\|\s+", title)]
+    if len(parts) < 2:
+        return title
+    longest = max(parts, key=len)
+    return longest if len(longest) > 2 * len(parts[0]) else parts[0]
+
+
+def _wraps(h1: str, title: str) -> bool:
+    """True when the h1 is `title` plus a date, byline or short label before or after it."""
+    if not title or len(title) < 0.5 * len(h1) or title == h1:
+        return False
+    if h1.startswith(title):
+        return _is_meta_tail(h1[len(title):])
+    if h1.endswith(title):
+        head = h1[: -len(title)].strip()
+        return bool(parse_human(head)) or (len(head) <= 20 and head.endswith(":"))
+    return False
 
 
 _META_TAIL = re.compile(r"^\s*(?:posted|published|by|updated|on|written)\b|^\s*\W*\s*\d", re.I)
