@@ -326,13 +326,14 @@ class NewsSpider(scrapy.Spider):
         """A page request that ended without a usable response: one reject row with the reason."""
         request = failure.request
         site = self.sites[request.meta["site"]]
+        url = request.meta.get("redirect_urls", [request.url])[0]  # the URL the crawl asked for
         if failure.check(HttpError):
             response = failure.value.response
-            yield self._reject(site, request.url, f"http_{response.status}", f"HTTP {response.status}", response.status)
+            yield self._reject(site, url, f"http_{response.status}", f"HTTP {response.status}", response.status)
         else:
             reason = failure_reason(failure)
             name = failure.type.__name__ if failure.type else "error"
-            yield self._reject(site, request.url, reason, f"{name}: {failure.getErrorMessage()}"[:500])
+            yield self._reject(site, url, reason, f"{name}: {failure.getErrorMessage()}"[:500])
 
     def discovery_failed(self, failure: Failure) -> Iterator[Rejection]:
         """Probing /sitemap.xml or a feed page that is not there is normal: a stat. A sitemap or
