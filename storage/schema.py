@@ -96,6 +96,29 @@ def m0004_crawl_runs(db: Database) -> None:
     db["crawl_runs"].create_index(["started_at"], if_not_exists=True)
 
 
+@migrations(name="0005_revisions_aliases_validators_clusters")
+def m0005_revisions_aliases_validators_clusters(db: Database) -> None:
+    """Edits kept as revisions; other URLs of a story as aliases; HTTP validators for conditional
+    GET of feeds and sitemaps; near-duplicate clusters (MinHash bands) across sources."""
+    db["revisions"].create(
+        {"id": int, "article_id": int, "url": str, "title": str, "body": str, "modified_at": str,
+         "content_hash": str, "fetched_at": str, "replaced_at": str},
+        pk="id", not_null={"article_id", "url"}, if_not_exists=True,
+    )
+    db["revisions"].create_index(["article_id"], if_not_exists=True)
+    db["aliases"].create({"url": str, "article_url": str, "reason": str, "seen_at": str}, pk="url",
+                         not_null={"article_url"}, if_not_exists=True)
+    db["aliases"].create_index(["article_url"], if_not_exists=True)
+    db["http_validators"].create({"url": str, "etag": str, "last_modified": str, "checked_at": str},
+                                 pk="url", if_not_exists=True)
+    if "cluster_id" not in db["articles"].columns_dict:
+        db["articles"].add_column("cluster_id", int)
+    db["articles"].create_index(["cluster_id"], if_not_exists=True)
+    db["minhash_bands"].create({"article_id": int, "band": int, "hash": int}, pk=("article_id", "band"),
+                               if_not_exists=True)
+    db["minhash_bands"].create_index(["band", "hash"], if_not_exists=True)
+
+
 def migrate(db: Database) -> None:
     """Bring `db` to the newest schema, in one write transaction.
 

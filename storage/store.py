@@ -68,14 +68,66 @@ class Store:
 
     # --- writes ----------------------------------------------------------------------------
 
-    def write_batch(self, articles: Iterable[dict[str, Any]] = (), rejects: Iterable[dict[str, Any]] = ()) -> int:
-        """Insert articles (ignoring URLs already stored) and rejects in one transaction; return articles added."""
+    def write_batch(
+        self,
+        articles: Iterable[dict[str, Any]] = (),
+        rejects: Iterable[dict[str, Any]] = (),
+        updates: Iterable[dict[str, Any]] = (),
+        aliases: Iterable[dict[str, Any]] = (),
+    ) -> int:
+        """One transaction: insert articles (URLs already stored are ignored), replace the rows of
+        `updates` (the previous version of each goes to `revisions`), add rejects and aliases
+        (url -> article_url). Returns the number of articles added."""
         articles = [_encode(a) for a in articles]
         rejects = list(rejects)
         with self.db.atomic():
             added = self._insert_many("articles", articles, or_ignore=True)
             self._insert_many("rejects", rejects)
+            for update in updates:
+                self._update(_encode(update))
+            for alias in aliases:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO aliases (url, article_url, reason, seen_at) VALUES (?, ?, ?, ?)",
+                    [alias["url"], alias["article_url"], alias.get("reason"), alias.get("seen_at")],
+                )
         return added
+
+    def _update(self, row: dict[str, Any]) -> None:
+        """Keep the stored version of row["url"] as a revision, then write the new one over it."""
+        self.db.execute(
+            "INSERT INTO revisions (article_id, url, title, body, modified_at, content_hash, fetched_at, replaced_at) "
+            "SELECT id, url, title, body, modified_at, content_hash, fetched_at, ? FROM articles WHERE url = ?",
+            [row.get("fetched_at"), row["url"]],
+        )
+        columns = [c for c in row if c not in ("id", "url", "cluster_id")]
+        self.db.execute(
+            "UPDATE articles SET {} WHERE url = ?".format(", ".join(f"[{c}] = ?" for c in columns)),
+            [row[c] for c in columns] + [row["url"]],
+        )
+
+    def known(self, url: str) -> dict[str, Any] | None:
+        """What the store knows of `url` (a stored URL or an alias of one): the article's url,
+        published_at, modified_at, fetched_at and content_hash; None when unknown."""
+        row = self.db.execute(
+            "SELECT url, published_at, modified_at, fetched_at, content_hash FROM articles WHERE url = ? "
+            "UNION ALL SELECT a.url, a.published_at, a.modified_at, a.fetched_at, a.content_hash "
+            "FROM aliases JOIN articles a ON a.url = aliases.article_url WHERE aliases.url = ? LIMIT 1",
+            [url, url],
+        ).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("url", "published_at", "modified_at", "fetched_at", "content_hash"), row))
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) last seen for `url`, for a conditional GET."""
+        row = self.db.execute("SELECT etag, last_modified FROM http_validators WHERE url = ?", [url]).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def save_validators(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Remember ETag / Last-Modified of feeds and sitemaps (rows: url, etag, last_modified, checked_at)."""
+        with self.db.atomic():
+            for row in rows:
+                self.db["http_validators"].insert(row, replace=True)
 
     def _insert_many(self, table: str, rows: list[dict[str, Any]], or_ignore: bool = False) -> int:
         """One prepared INSERT for all rows; the count of rows added (ignored ones and FTS trigger

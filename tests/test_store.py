@@ -64,8 +64,8 @@ def test_a_store_from_the_first_schema_upgrades_without_losing_a_row(tmp_path):
 
     with Store(path) as store:
         assert [m.name for m in migrations.applied(store.db)] == [m.name for m in migrations._migrations]
-        after = {r["url"]: r for r in store.db["articles"].rows}
-        assert after == before
+        after = {r["url"]: {k: r[k] for k in before[r["url"]]} for r in store.db["articles"].rows}
+        assert after == before  # every row and value survives; later migrations may add columns
         assert store.count("rejects") == 5
         assert [a.url for a in store.articles(search="Peshmerga")] == ["https://example.com/news/7"]
         assert len(list(store.articles(search="harbour cranes"))) == 50
