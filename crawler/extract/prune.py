@@ -161,9 +161,8 @@ def prune(tree, extra: tuple[str, ...] = ()) -> int:
         found.extend(tree.xpath(xpath))
     doomed = set(found)
     removed = 0
-    for element in found:
-        if element in doomed and not any(a in doomed for a in element.iterancestors()):
+    for element in dict.fromkeys(found):  # outermost matches only, each once
+        if not any(a in doomed for a in element.iterancestors()):
             remove(element)
-            doomed.discard(element)
             removed += 1
     return removed
