@@ -3,11 +3,13 @@
 Every candidate goes through `clean_author`: "By"/"Written by" prefixes, dates, roles and
 credentials are stripped, "A and B" / "A, B" split, and what is left must look like a name
 (never an email, URL, "View all posts", a login, a social network, or the site's own name).
+An organisation is an author only when no person is named anywhere.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .dates import parse_human
@@ -15,58 +17,89 @@ from .evidence import Page, fold_name, iter_text_segments, squash, types_of, une
 
 BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:article|story|post|words|text|reporting|report)\s+)?"
-    r"(?:written\s+by|authored\s+by|posted\s+by|published\s+by|by|authors?|writers?|von|par|por|door|av|di|autor(?:in)?|"
-    r"كتب|بقلم|بواسطة)\b\s*[:\-–—]?\s*",
+    r"(?:written\s+by|authored\s+by|posted\s+by|published\s+by|created\s+by|by|authors?|writers?|"
+    r"von|par|por|door|av|di|autor(?:in)?|كتب|بقلم|بواسطة)\b\s*[:\-–—]?\s*",
     re.I,
 )
 # Someone other than the author: the name after these is skipped, and the byline ends there.
 OTHER_ROLE = re.compile(
     r"\b(?:updated|reviewed|fact[- ]?checked|edited|medically\s+reviewed|photos?|photography|illustrations?|"
-    r"video|produced|translated|additional\s+reporting|contributions?|sponsored|presented|in\s+partnership)\s+(?:by|with)\b",
+    r"video|produced|translated|additional\s+reporting|contributions?|sponsored|presented|in\s+partnership|"
+    r"expert\s+reviewed|verified)\s+(?:by|with)\b",
     re.I,
 )
 # Labels of other byline parts (dates, reading time, links): the byline's names end there.
 META_LABEL = re.compile(
     r"\b(?:published|posted|updated|last\s+updated|modified|reviewed|read\s+more|more\s+from|more\s+about|"
-    r"view\s+all|see\s+all|all\s+posts|follow|share|min(?:ute)?s?\s+read|read\s+time)\b|[·•]",
+    r"view\s+all|see\s+all|all\s+posts|follow|share|min(?:ute)?s?\s+read|read\s+time|on)\b|[·•⋅|]",
     re.I,
 )
 VIEW_ALL = re.compile(r"^(?:view|see|read|browse)\s+all\s+(?:of\s+(?P<a>.+?)['’]s?\s+(?:posts|articles|stories)"
                       r"|(?:posts|articles|stories)\s+by\s+(?P<b>.+?))\.?$", re.I)
 _BRACKETS = re.compile(r"\s*\([^()]*\)")
 NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\+|\band\b|\bund\b|\bet\b|\by\b|،|\|)\s*", re.I)
+CONJUNCTION = re.compile(r"^(?:,|;|&|\+|and|und|et|y|،|with)$", re.I)
 # Degrees and credentials that follow a name ("Jane Doe, PhD", "RD", "E-RYT 200").
 CREDENTIAL = re.compile(
     r"^(?:[A-Z]{1,6}(?:[-/][A-Z]{1,6})*|\d{2,4}|(?:[A-Z][a-z]?\.){1,4}[A-Z]?\.?|Ph\.?\s?D\.?|M\.?\s?D\.?|"
     r"Dr\.?|Jr\.?|Sr\.?|MSc|BSc|MBA|MPH|MA|BA|MS|BS|RN|PharmD|DPhil|Esq\.?)$"
 )
-# Job titles: a part made of one of these is a role, not a name ("Senior Editor", "Shipping Expert").
+# Job titles: a part with one of these is a role, not a name ("Senior Editor", "Head of Marketing").
 ROLE_WORDS = {
     "writer", "editor", "reporter", "correspondent", "columnist", "contributor", "contributing", "founder",
-    "co-founder", "cofounder", "ceo", "cto", "cmo", "coo", "president", "director", "manager", "senior",
+    "co-founder", "cofounder", "ceo", "cto", "cmo", "coo", "cfo", "president", "director", "manager", "senior",
     "associate", "assistant", "deputy", "executive", "specialist", "strategist", "expert", "consultant", "analyst",
     "marketer", "reviewer", "producer", "journalist", "blogger", "freelance", "freelancer", "intern", "dietitian",
     "nutritionist", "trainer", "instructor", "professor", "researcher", "scientist", "engineer", "developer",
     "designer", "photographer", "officer", "vp", "advisor", "adviser", "copywriter", "therapist", "physician",
+    "chief", "head", "architect", "marketing", "former", "partner", "owner", "lead", "principal", "coordinator",
+    "educator", "horticulturist", "horticulturalist", "representative", "ambassador", "attorney", "lawyer",
 }
-# Never a name on their own.
-NOT_NAMES = {
-    "admin", "administrator", "webmaster", "editor", "editors", "staff", "guest", "author", "authors", "unknown",
-    "undefined", "null", "none", "anonymous", "user", "team", "home", "blog", "news", "about", "contact",
-    "facebook", "twitter", "x", "linkedin", "instagram", "pinterest", "youtube", "tiktok", "reddit", "whatsapp",
-    "email", "e-mail", "rss", "threads", "bluesky", "mastodon", "telegram", "print", "share", "follow", "more",
-    "posts", "articles", "bio", "profile", "website", "reply", "comments", "comment", "advertisement", "sponsored",
-    "published", "updated", "by", "written", "read", "min", "menu", "search", "subscribe", "login", "sign in",
-    "about the author", "about author", "the author", "our team", "editorial team", "editorial staff",
+# Words that never occur in a name: navigation, page furniture, sections.
+NOT_NAME_WORDS = {
+    "admin", "administrator", "webmaster", "staff", "guest", "unknown", "undefined", "null", "none", "anonymous",
+    "user", "home", "about", "contact", "facebook", "twitter", "linkedin", "instagram", "pinterest",
+    "youtube", "tiktok", "reddit", "whatsapp", "email", "e-mail", "rss", "threads", "bluesky", "mastodon",
+    "telegram", "print", "share", "follow", "more", "posts", "articles", "bio", "profile", "website", "reply",
+    "comments", "comment", "advertisement", "sponsored", "published", "updated", "written", "read", "min",
+    "menu", "search", "subscribe", "login", "logout", "log", "sign", "register", "account", "member", "members",
+    "privacy", "policy", "terms", "cookie", "cookies", "newsletter", "category", "categories", "topic", "topics",
+    "tag", "tags", "edition", "view", "review", "reviews", "powered", "copyright", "rights", "reserved", "skip",
+    "content", "download", "app", "help", "support", "click", "here", "back", "next", "previous", "top",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu",
+    "fri", "sat", "sun", "today", "yesterday", "ago", "listen", "audio", "podcast", "watch", "video",
 }
+NOT_NAMES = {"x", "by", "editor", "editors", "author", "authors", "team", "the author", "about the author",
+             "our team", "editorial team", "editorial staff", "sign in"}
 # Words that make an author the site's own team when the rest is the site's name.
 TEAM_WORDS = ("editorialteam", "editorialstaff", "team", "staff", "editors", "newsroom", "newsdesk", "editorial",
               "official", "admin", "blog")
 PARTICLES = {"van", "der", "den", "de", "la", "le", "da", "di", "von", "bin", "ibn", "al", "el", "du", "dos",
-             "das", "del", "della", "ten", "ter", "y", "zu", "st.", "mc", "mac", "o'", "d'", "of"}
+             "das", "del", "della", "ten", "ter", "y", "zu", "st.", "mc", "mac", "o'", "d'", "of", "the"}
 _DATE_TAIL = re.compile(r"(?:\s*[-–—|•·,]\s*|\s+on\s+|\s+)(?:\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}|"
                         r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
                         r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b).*$", re.I)
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the site calls itself (folded): a name equal to these is the site, not an author."""
+
+    declared: frozenset[str] = frozenset()
+    hosts: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, page: Page) -> "Site":
+        return cls(frozenset(page.declared_site_names), frozenset(page.host_names))
+
+    def owns(self, name: str, organisation: bool = False) -> bool:
+        """True when `name` is the site or its team ("Acme", "Acme Editorial Team"). A person's
+        name that only matches the host (janedoe.com) is a one-person site's author."""
+        folded = fold_name(name)
+        for site in self.declared | (self.hosts if organisation or len(name.split()) == 1 else frozenset()):
+            if folded == site or (site and folded.startswith(site) and folded[len(site):] in TEAM_WORDS):
+                return True
+        return False
 
 
 def split_names(text: str) -> list[str]:
@@ -87,29 +120,22 @@ def _is_role(part: str) -> bool:
     return any(word.strip(".,()").lower() in ROLE_WORDS for word in part.split())
 
 
-def is_site(name: str, site_names: Iterable[str]) -> bool:
-    """True when `name` is the site itself, or its team ("Acme", "Acme Editorial Team", "acme.com")."""
-    folded = fold_name(name)
-    for site in site_names:
-        if folded == site or (site and folded.startswith(site) and folded[len(site):] in TEAM_WORDS):
-            return True
-    return False
-
-
-def looks_like_name(text: str) -> bool:
-    """Could `text` be a person's (or a team's) name as printed in a byline?"""
+def looks_like_name(text: str, strict: bool = True) -> bool:
+    """Could `text` be a person's (or a team's) name as printed in a byline? `strict` (for text
+    read off the page) also wants capitalised words; declared names may be lower-case."""
     if not 2 <= len(text) <= 50 or any(ch.isdigit() for ch in text) or re.search(r"[@/\\<>{}=?!:;#*]|://", text):
         return False
     words = text.split()
-    if not 1 <= len(words) <= 5 or text.lower() in NOT_NAMES:
+    lowered = [w.strip(".,()'’").lower() for w in words]
+    if not 1 <= len(words) <= 5 or text.lower() in NOT_NAMES or any(w in NOT_NAME_WORDS for w in lowered):
         return False
-    if len(words) == 1 and text.islower():  # a login ("jsmith"), not a display name
-        return False
-    cased = [w for w in words if w[:1].isalpha() and w[:1].lower() != w[:1].upper()]
-    for word in cased:
-        bare = word.strip("(\"'“”‘’")
-        if bare[:1].islower() and bare.lower() not in PARTICLES:
-            return False
+    if len(words) == 1 and (text.islower() or (text.isupper() and len(text) <= 3)):
+        return False  # a login ("jsmith") or an avatar's initials ("CM")
+    if strict:
+        for word in words:
+            bare = word.strip("(\"'“”‘’")
+            if bare[:1].isalpha() and bare[:1].islower() and bare.lower() not in PARTICLES:
+                return False
     if words[-1].endswith(".") and len(words[-1]) > 3 and not CREDENTIAL.match(words[-1]):
         return False  # the end of a sentence, not an initial
     return parse_human(text) is None
@@ -125,23 +151,25 @@ def _strip_role_tail(name: str) -> str:
     return head
 
 
-def clean_author(raw: str, site_names: Iterable[str] = ()) -> list[str]:
+def clean_author(raw: str, site: Site = Site(), strict: bool = True, organisation: bool = False) -> list[str]:
     """Names in one byline string: prefixes, dates, roles, credentials and non-names removed."""
-    text = squash(unescape(raw)).strip("[]()\"'“”‘’ ")
+    text = squash(unescape(raw))
+    if re.fullmatch(r"[\[(\"'“‘].*[\])\"'”’]", text):
+        text = text[1:-1].strip(" \"'“”‘’")  # ['Jane Doe'] or "Jane Doe"
     view_all = VIEW_ALL.match(text)
     if view_all:
         text = view_all["a"] or view_all["b"]
     text = BYLINE_PREFIX.sub("", text, count=1)
     for pattern in (OTHER_ROLE, META_LABEL):
         cut = pattern.search(text)
-        if cut:
+        if cut and cut.start() > 0:
             text = text[: cut.start()]
     text = _DATE_TAIL.sub("", text)
-    sites = list(site_names)
     names = []
     for part in split_names(text):
         part = _strip_role_tail(BYLINE_PREFIX.sub("", part, count=1)).strip(" .,-–—|\"'“”‘’")
-        if looks_like_name(part) and not is_site(part, sites) and part not in names:
+        if (looks_like_name(part, strict) and not _is_role(part) and not site.owns(part, organisation)
+                and part not in names):
             names.append(part)
     return names
 
@@ -150,6 +178,7 @@ def clean_author(raw: str, site_names: Iterable[str] = ()) -> list[str]:
 
 def jsonld_authors(page: Page) -> tuple[list[str], list[str]]:
     """(people, organisations) named as the author of the page's article node."""
+    site = Site.of(page)
     people: list[str] = []
     orgs: list[str] = []
     for node in page.ld_articles[:1] or [n for n in page.ld_pages if n.get("author")][:1]:
@@ -157,17 +186,19 @@ def jsonld_authors(page: Page) -> tuple[list[str], list[str]]:
         for item in value if isinstance(value, list) else [value]:
             item = page.resolve(item)
             if isinstance(item, str):
-                people.extend(clean_author(item, page.site_names))
+                people.extend(clean_author(item, site, strict=False))
             elif isinstance(item, dict):
                 name = item.get("name")
                 if isinstance(name, list):
                     name = " and ".join(str(n) for n in name)
                 if not isinstance(name, str):
                     continue
-                if types_of(item) & {"organization", "corporation", "newsmediaorganization", "website", "brand"}:
-                    orgs.extend(clean_author(name, page.site_names))
+                kinds = types_of(item)
+                if "person" not in kinds and kinds & {"organization", "corporation", "newsmediaorganization",
+                                                      "website", "brand", "localbusiness"}:
+                    orgs.extend(clean_author(name, site, strict=False, organisation=True))
                 else:
-                    people.extend(clean_author(name, page.site_names))
+                    people.extend(clean_author(name, site, strict=False))
     return list(dict.fromkeys(people)), list(dict.fromkeys(orgs))
 
 
@@ -176,22 +207,26 @@ META_AUTHOR = ("author", "article:author", "og:article:author", "dc.creator", "d
 
 
 def meta_authors(page: Page) -> list[str]:
+    site = Site.of(page)
     names: list[str] = []
     for key in META_AUTHOR:
         for value in page.meta_all(key):
-            if key == "twitter:data1" and page.meta("twitter:label1", "") .lower() not in ("written by", "author"):
+            if key == "twitter:data1" and (page.meta("twitter:label1") or "").lower() not in ("written by", "author"):
                 continue
             if "://" in value or value.startswith("@"):
                 continue
-            names.extend(clean_author(value, page.site_names))
+            if key == "citation_author" and value.count(",") == 1:
+                last, first = value.split(",")
+                value = f"{first.strip()} {last.strip()}"  # "Doe, Jane" -> "Jane Doe"
+            names.extend(n for n in clean_author(value, site, strict=False) if n not in names)
         if names:
             break
-    return list(dict.fromkeys(names))
+    return names
 
 
 AUTHORISH = re.compile(r"author|byline|by-line|writer|contributor|posted-?by|creator", re.I)
 NOT_BYLINE = re.compile(r"bio|desc|avatar|img|image|photo|pic|thumb|social|follow|role|job|position|count|"
-                        r"email|mail|more|icon|share|date|time|comment|quote|testimonial|review", re.I)
+                        r"email|mail|more|icon|share|date|time|comment|quote|testimonial|review|title-wrap", re.I)
 AUTHOR_HREF = re.compile(r"/(?:author|authors|writer|writers|people|staff|contributors?|profiles?|experts?|team|"
                          r"journalists?|columnists?|bio)/[^/?#]+", re.I)
 BY_TEXT = re.compile(r"^(?:by|written by|posted by|words by|story by|von|par|por|door|بقلم|كتب)(?:\s|:|$)", re.I)
@@ -199,7 +234,7 @@ NOT_IN = {"figcaption", "blockquote", "cite", "q", "figure", "script", "style", 
           "select", "option", "label", "form"}
 
 
-def _candidates(page: Page, scope) -> list:
+def _candidates(scope) -> list:
     found = []
     for element in scope.iter():
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -217,16 +252,18 @@ def _candidates(page: Page, scope) -> list:
     return found
 
 
-def byline_names(element, site_names: Iterable[str] = ()) -> list[str]:
-    """Names in one byline element, read text piece by piece until the byline ends."""
+def byline_names(element, site: Site = Site()) -> list[str]:
+    """The names of one byline element: the first name read in it, and those joined to it by
+    "and" or commas; labels ("By", "Published") are skipped, other people ("Edited by") end it."""
     if element.get("itemprop") == "author":
         inner = element.xpath('.//*[@itemprop="name"]')
         if inner:
-            value = inner[0].get("content") or squash("".join(inner[0].itertext()))
-            return clean_author(value, site_names)
+            value = inner[0].get("content") or " ".join(iter_text_segments(inner[0]))
+            return clean_author(value, site)
         if element.get("content"):
-            return clean_author(element.get("content"), site_names)
+            return clean_author(element.get("content"), site)
     names: list[str] = []
+    expecting_more = False
     skip_next = False
     for segment in iter_text_segments(element):
         if OTHER_ROLE.search(segment):
@@ -234,46 +271,51 @@ def byline_names(element, site_names: Iterable[str] = ()) -> list[str]:
                 break
             skip_next = not OTHER_ROLE.sub("", segment).strip(" :")
             continue
-        if META_LABEL.match(segment) and not VIEW_ALL.match(segment):
-            if names:
-                break
+        if names and CONJUNCTION.match(segment.strip()):
+            expecting_more = True
             continue
-        found = clean_author(segment, site_names)
+        found = clean_author(segment, site)
         if skip_next:
             skip_next = not found and len(segment) < 4
             continue
-        if not found and names and len(segment) > 40:
+        if not found:
+            if names:
+                break
+            continue
+        if names and not expecting_more and not re.match(r"^\s*(?:,|and\b|&)", segment, re.I):
             break
         names.extend(n for n in found if n not in names)
+        expecting_more = bool(re.search(r"(?:,|\band|&)\s*$", segment, re.I))
     return names
 
 
 def html_authors(page: Page, scope=None) -> list[str]:
     """The first byline inside `scope` (default: the whole page), never in chrome."""
+    site = Site.of(page)
     scope = scope if scope is not None else page.tree
     done: set = set()
-    for element in _candidates(page, scope):
+    for element in _candidates(scope):
         if any(a in done for a in element.iterancestors()) or page.in_chrome(element):
             continue
         if any(a.tag in NOT_IN for a in element.iterancestors()):
             continue
-        text = squash("".join(element.itertext()))
-        if len(text) > 300:
+        if len(squash("".join(element.itertext()))) > 300:
             continue
         done.add(element)
-        names = byline_names(element, page.site_names)
+        names = byline_names(element, site)
         if names:
             parent = element.getparent()
             if parent is not None and len(squash("".join(parent.itertext()))) <= 150:
-                more = byline_names(parent, page.site_names)
+                more = byline_names(parent, site)
                 if set(names) < set(more):
                     names = more
             return names
     return []
 
 
-def hint_authors(hints: dict[str, Any], site_names: Iterable[str]) -> list[str]:
+def hint_authors(hints: dict[str, Any], page: Page) -> list[str]:
+    site = Site.of(page)
     names: list[str] = []
     for raw in hints.get("authors") or []:
-        names.extend(n for n in clean_author(str(raw), site_names) if n not in names)
+        names.extend(n for n in clean_author(str(raw), site, strict=False) if n not in names)
     return names

@@ -223,22 +223,42 @@ class Page:
         return kind
 
     @cached_property
-    def site_names(self) -> set[str]:
-        """Names the site goes by (og:site_name, JSON-LD WebSite/publisher, the host), folded."""
+    def declared_site_names(self) -> set[str]:
+        """Names the site declares for itself (og:site_name, JSON-LD WebSite and organisation
+        publisher), folded. A publisher that is a person is not among them: on a one-person site
+        the publisher is also the author."""
         names = set(self.meta_all("og:site_name", "application-name", "apple-mobile-web-app-title"))
         for node in self.ld_nodes:
-            if types_of(node) & {"website"} and isinstance(node.get("name"), str):
+            if "website" in types_of(node) and isinstance(node.get("name"), str):
                 names.add(node["name"])
         for article in self.ld_articles[:1]:
             publisher = self.resolve(article.get("publisher"))
             if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
-                names.add(publisher["name"])
-        host = urlsplit(self.url).hostname or ""
-        labels = [label for label in host.split(".") if label not in ("www", "m", "blog", "blogs", "news")]
-        if labels:
-            names.add(labels[0])
-            names.add(".".join(labels))
+                if "person" not in types_of(publisher):
+                    names.add(publisher["name"])
         return {fold_name(n) for n in names if n and n.strip()}
+
+    @cached_property
+    def host_names(self) -> set[str]:
+        """The host's labels ('resources.github.com' -> 'github', 'resources', 'githubcom'), folded."""
+        host = (urlsplit(self.url).hostname or "").lower()
+        labels = [label for label in host.split(".") if label and not label.isdigit()]
+        names = {fold_name(label) for label in labels[:-1]
+                 if len(label) >= 3 and label not in ("www", "blog", "blogs", "news", "shop", "store")}
+        if len(labels) >= 2:
+            names.add(fold_name("".join(labels[-2:])))
+        return {n for n in names if n}
+
+    @cached_property
+    def site_names(self) -> set[str]:
+        """Every name the site may go by, for cutting it off titles: declared ones, any publisher,
+        the host's labels."""
+        names = set(self.declared_site_names) | self.host_names
+        for article in self.ld_articles[:1]:
+            publisher = self.resolve(article.get("publisher"))
+            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+                names.add(fold_name(publisher["name"]))
+        return {n for n in names if n}
 
 
 def text_of(element) -> str:

@@ -62,7 +62,7 @@ def _authors(page: Page, meta: Meta, hints: dict, scope) -> None:
     people, orgs = jsonld_authors(page)
     meta.set("authors", people, "jsonld")
     meta.set("authors", meta_authors(page), "meta")
-    meta.set("authors", hint_authors(hints, page.site_names), hints.get("origin", "feed"))
+    meta.set("authors", hint_authors(hints, page), hints.get("origin", "feed"))
     if scope is not None:
         meta.set("authors", html_authors(page, scope), "html")
     meta.set("authors", html_authors(page), "html")
