@@ -31,7 +31,7 @@ OTHER_ROLE = re.compile(
 # Labels of other byline parts (dates, reading time, links): the byline's names end there.
 META_LABEL = re.compile(
     r"\b(?:published|posted|updated|last\s+updated|modified|reviewed|read\s+more|more\s+from|more\s+about|"
-    r"view\s+all|see\s+all|all\s+posts|follow|share|min(?:ute)?s?\s+read|read\s+time|on)\b|[·•⋅|]",
+    r"view\s+all|see\s+all|all\s+posts|follow|share|min(?:ute)?s?\s+read|read\s+time)\b|[·•⋅|]",
     re.I,
 )
 VIEW_ALL = re.compile(r"^(?:view|see|read|browse)\s+all\s+(?:of\s+(?P<a>.+?)['’]s?\s+(?:posts|articles|stories)"
@@ -93,13 +93,40 @@ class Site:
         return cls(frozenset(page.declared_site_names), frozenset(page.host_names))
 
     def owns(self, name: str, organisation: bool = False) -> bool:
-        """True when `name` is the site or its team ("Acme", "Acme Editorial Team"). A person's
-        name that only matches the host (janedoe.com) is a one-person site's author."""
+        """True when `name` is the site or its team ("Acme", "Acme Editorial Team"). What reads as
+        a person's name ("Jane Doe" on janedoe.com, or a site called "Jane Doe") is a one-person
+        site's author, unless it is declared an organisation."""
         folded = fold_name(name)
-        for site in self.declared | (self.hosts if organisation or len(name.split()) == 1 else frozenset()):
-            if folded == site or (site and folded.startswith(site) and folded[len(site):] in TEAM_WORDS):
+        if not organisation and _personal(name):
+            return False
+        for site in self.declared | self.hosts:
+            if not site:
+                continue
+            if folded == site or (folded.startswith(site) and folded[len(site):] in TEAM_WORDS):
+                return True
+            if folded.endswith(site) and folded[: -len(site)] in TEAM_WORDS + ("the",):
                 return True
         return False
+
+
+# Words that make a name an organisation's rather than a person's.
+ORG_WORDS = {
+    "inc", "llc", "ltd", "co", "corp", "company", "group", "media", "news", "team", "store", "shop", "bank", "care",
+    "construction", "marketing", "social", "strategies", "renovation", "online", "global", "security", "solutions",
+    "dental", "studio", "studios", "labs", "lab", "digital", "agency", "services", "service", "teacher", "journey",
+    "handmade", "light", "remodel", "hall", "wild", "network", "magazine", "press", "daily", "times", "post",
+    "journal", "review", "blog", "university", "college", "school", "institute", "foundation", "association",
+    "center", "centre", "clinic", "health", "travel", "foods", "coffee", "design", "designs", "photography", "on",
+    "the", "we", "your", "my", "our", "top", "best", "canada", "america", "usa", "uk", "official", "hq", "world",
+}
+
+
+def _personal(name: str) -> bool:
+    """Does `name` read as a person's ("Rick Steves", "Anna de la Cruz"), not an organisation's?"""
+    words = name.split()
+    return (2 <= len(words) <= 4 and all(w[:1].isupper() or w.lower() in PARTICLES for w in words)
+            and not any(w.lower().strip(".,") in ORG_WORDS for w in words)
+            and not any(ch.isdigit() for ch in name))
 
 
 def split_names(text: str) -> list[str]:
@@ -120,7 +147,7 @@ def _is_role(part: str) -> bool:
     return any(word.strip(".,()").lower() in ROLE_WORDS for word in part.split())
 
 
-def looks_like_name(text: str, strict: bool = True) -> bool:
+def looks_like_name(text: str, strict: bool = True, login: bool = False) -> bool:
     """Could `text` be a person's (or a team's) name as printed in a byline? `strict` (for text
     read off the page) also wants capitalised words; declared names may be lower-case."""
     if not 2 <= len(text) <= 50 or any(ch.isdigit() for ch in text) or re.search(r"[@/\\<>{}=?!:;#*]|://", text):
@@ -129,13 +156,12 @@ def looks_like_name(text: str, strict: bool = True) -> bool:
     lowered = [w.strip(".,()'’").lower() for w in words]
     if not 1 <= len(words) <= 5 or text.lower() in NOT_NAMES or any(w in NOT_NAME_WORDS for w in lowered):
         return False
-    if len(words) == 1 and (text.islower() or (text.isupper() and len(text) <= 3)):
+    if len(words) == 1 and ((text.islower() and not login) or (text.isupper() and len(text) <= 3)):
         return False  # a login ("jsmith") or an avatar's initials ("CM")
-    if strict:
-        for word in words:
-            bare = word.strip("(\"'“”‘’")
-            if bare[:1].isalpha() and bare[:1].islower() and bare.lower() not in PARTICLES:
-                return False
+    lower = [w for w in words if w.strip("(\"'“”‘’")[:1].isalpha() and w.strip("(\"'“”‘’")[:1].islower()
+             and w.strip("(\"'“”‘’").lower() not in PARTICLES]
+    if lower and (strict or len(lower) < len(words)):
+        return False  # "Years in the Moving Industry"; a declared name may be all lower-case
     if words[-1].endswith(".") and len(words[-1]) > 3 and not CREDENTIAL.match(words[-1]):
         return False  # the end of a sentence, not an initial
     return parse_human(text) is None
@@ -151,8 +177,10 @@ def _strip_role_tail(name: str) -> str:
     return head
 
 
-def clean_author(raw: str, site: Site = Site(), strict: bool = True, organisation: bool = False) -> list[str]:
-    """Names in one byline string: prefixes, dates, roles, credentials and non-names removed."""
+def clean_author(raw: str, site: Site = Site(), strict: bool = True, organisation: bool = False,
+                 login: bool = False) -> list[str]:
+    """Names in one byline string: prefixes, dates, roles, credentials and non-names removed.
+    `login` also accepts a bare user name ("jsmith"), for a page that declares nothing better."""
     text = squash(unescape(raw))
     if re.fullmatch(r"[\[(\"'“‘].*[\])\"'”’]", text):
         text = text[1:-1].strip(" \"'“”‘’")  # ['Jane Doe'] or "Jane Doe"
@@ -168,7 +196,7 @@ def clean_author(raw: str, site: Site = Site(), strict: bool = True, organisatio
     names = []
     for part in split_names(text):
         part = _strip_role_tail(BYLINE_PREFIX.sub("", part, count=1)).strip(" .,-–—|\"'“”‘’")
-        if (looks_like_name(part, strict) and not _is_role(part) and not site.owns(part, organisation)
+        if (looks_like_name(part, strict, login) and not _is_role(part) and not site.owns(part, organisation)
                 and part not in names):
             names.append(part)
     return names
@@ -176,7 +204,7 @@ def clean_author(raw: str, site: Site = Site(), strict: bool = True, organisatio
 
 # --- sources -------------------------------------------------------------------------------------
 
-def jsonld_authors(page: Page) -> tuple[list[str], list[str]]:
+def jsonld_authors(page: Page, login: bool = False) -> tuple[list[str], list[str]]:
     """(people, organisations) named as the author of the page's article node."""
     site = Site.of(page)
     people: list[str] = []
@@ -186,7 +214,7 @@ def jsonld_authors(page: Page) -> tuple[list[str], list[str]]:
         for item in value if isinstance(value, list) else [value]:
             item = page.resolve(item)
             if isinstance(item, str):
-                people.extend(clean_author(item, site, strict=False))
+                people.extend(clean_author(item, site, strict=False, login=login))
             elif isinstance(item, dict):
                 name = item.get("name")
                 if isinstance(name, list):
@@ -198,7 +226,7 @@ def jsonld_authors(page: Page) -> tuple[list[str], list[str]]:
                                                       "website", "brand", "localbusiness"}:
                     orgs.extend(clean_author(name, site, strict=False, organisation=True))
                 else:
-                    people.extend(clean_author(name, site, strict=False))
+                    people.extend(clean_author(name, site, strict=False, login=login))
     return list(dict.fromkeys(people)), list(dict.fromkeys(orgs))
 
 
@@ -206,7 +234,7 @@ META_AUTHOR = ("author", "article:author", "og:article:author", "dc.creator", "d
                "sailthru.author", "byl", "citation_author", "twitter:data1")
 
 
-def meta_authors(page: Page) -> list[str]:
+def meta_authors(page: Page, login: bool = False) -> list[str]:
     site = Site.of(page)
     names: list[str] = []
     for key in META_AUTHOR:
@@ -218,7 +246,7 @@ def meta_authors(page: Page) -> list[str]:
             if key == "citation_author" and value.count(",") == 1:
                 last, first = value.split(",")
                 value = f"{first.strip()} {last.strip()}"  # "Doe, Jane" -> "Jane Doe"
-            names.extend(n for n in clean_author(value, site, strict=False) if n not in names)
+            names.extend(n for n in clean_author(value, site, strict=False, login=login) if n not in names)
         if names:
             break
     return names

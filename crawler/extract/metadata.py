@@ -66,6 +66,8 @@ def _authors(page: Page, meta: Meta, hints: dict, scope) -> None:
     if scope is not None:
         meta.set("authors", html_authors(page, scope), "html")
     meta.set("authors", html_authors(page), "html")
+    meta.set("authors", jsonld_authors(page, login=True)[0], "jsonld")  # a bare user name, at last
+    meta.set("authors", meta_authors(page, login=True), "meta")
     meta.set("authors", orgs, "jsonld")
 
 
