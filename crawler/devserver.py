@@ -2,7 +2,8 @@
 
 Request paths map to files: `/a/b/` -> `a/b/index.html`, `/feed/` -> `feed/index.xml` when that
 exists. Beside a file, `<file>.headers.json` sets response headers (e.g. a charset or none at all;
-a list value sends that header once per item, e.g. several `Link` headers).
+a list value sends that header once per item, e.g. several `Link` headers; a recorded `ETag` or
+`Last-Modified` answers a matching conditional GET with 304).
 `_routes.json` at the site root maps a path (with its query) to `{"status": 301, "location": …}`,
 `{"status": 404}`, or `{"file": "relative/path"}`: that file's body and sidecar headers, as a 200
 (paths with a query string cannot map to files, e.g. REST `?per_page=100`). The text `__BASE__` in
@@ -116,6 +117,13 @@ class SiteHandler(BaseHTTPRequestHandler):
             return
         self._send_file(target, head)
 
+    def _not_modified(self, headers: dict) -> bool:
+        """A conditional GET that matches the file's recorded ETag or Last-Modified."""
+        etag, last_modified = headers.get("ETag"), headers.get("Last-Modified")
+        if etag and self.headers.get("If-None-Match") == etag:
+            return True
+        return bool(last_modified) and self.headers.get("If-Modified-Since") == last_modified
+
     def _send_file(self, target: Path, head: bool) -> None:
         body = self._body(target)
         headers = {"Content-Type": TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0]
@@ -123,6 +131,11 @@ class SiteHandler(BaseHTTPRequestHandler):
         sidecar = target.with_name(target.name + ".headers.json")
         if sidecar.exists():
             headers.update(json.loads(sidecar.read_text("utf-8")))
+        if self._not_modified(headers):
+            self.send_response(304)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(int(headers.pop("Status", 200)))
         for name, value in headers.items():
             for item in value if isinstance(value, list) else [value]:

@@ -13,6 +13,7 @@ NEWS_MIN_BODY_CHARS = 200  # shorter bodies are rejected as too_short
 NEWS_MAX_PAGES_PER_PATTERN = 30  # listing-found links of one URL shape per source (spider traps)
 NEWS_MAX_RETRY_AFTER = 120  # longest Retry-After (seconds) honoured before a 429/503 retry
 NEWS_MAX_CRAWL_DELAY = 30  # longest robots.txt Crawl-delay (seconds) honoured
+NEWS_RECRAWL = ""  # "all": fetch stored stories and unchanged feeds/sitemaps again (a full re-crawl)
 NEWS_SOURCES = "sources.toml"  # declared sources (issue #8)
 NEWS_RUN_ID = ""  # crawl_runs.run_id for this crawl; empty: a fresh UTC-time-based id
 

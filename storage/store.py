@@ -74,10 +74,12 @@ class Store:
         rejects: Iterable[dict[str, Any]] = (),
         updates: Iterable[dict[str, Any]] = (),
         aliases: Iterable[dict[str, Any]] = (),
+        bands: dict[str, list[tuple[int, int]]] | None = None,
     ) -> int:
         """One transaction: insert articles (URLs already stored are ignored), replace the rows of
         `updates` (the previous version of each goes to `revisions`), add rejects and aliases
-        (url -> article_url). Returns the number of articles added."""
+        (url -> article_url), and the MinHash bands of articles by url (near-duplicate lookup).
+        Returns the number of articles added."""
         articles = [_encode(a) for a in articles]
         rejects = list(rejects)
         with self.db.atomic():
@@ -85,6 +87,13 @@ class Store:
             self._insert_many("rejects", rejects)
             for update in updates:
                 self._update(_encode(update))
+            for url, url_bands in (bands or {}).items():
+                self.db.execute("DELETE FROM minhash_bands WHERE article_id = (SELECT id FROM articles WHERE url = ?)", [url])
+                self.db.conn.executemany(
+                    "INSERT OR REPLACE INTO minhash_bands (article_id, band, hash) "
+                    "SELECT id, ?, ? FROM articles WHERE url = ?",
+                    [(band, value, url) for band, value in url_bands],
+                )
             for alias in aliases:
                 self.db.execute(
                     "INSERT OR IGNORE INTO aliases (url, article_url, reason, seen_at) VALUES (?, ?, ?, ?)",
@@ -117,6 +126,11 @@ class Store:
         if row is None:
             return None
         return dict(zip(("url", "published_at", "modified_at", "fetched_at", "content_hash"), row))
+
+    def last_reject(self, url: str) -> str | None:
+        """The reason of the latest rejects row for `url`, if any."""
+        row = self.db.execute("SELECT reason FROM rejects WHERE url = ? ORDER BY id DESC LIMIT 1", [url]).fetchone()
+        return row[0] if row else None
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """(ETag, Last-Modified) last seen for `url`, for a conditional GET."""

@@ -22,7 +22,7 @@ ARABIC = ("وقال مسؤولون في وزارة النقل إن الخط ال
 
 def article(title: str, paragraph: str, charset_meta: str | None = None, lang: str = "en") -> str:
     meta = f'<meta http-equiv="Content-Type" content="text/html; charset={charset_meta}">' if charset_meta else ""
-    body = "\n".join(f"<p>{paragraph} ({i})</p>" for i in range(1, 5))
+    body = "\n".join(f"<p>{title}: {paragraph} ({i})</p>" for i in range(1, 5))
     return (f'<!DOCTYPE html><html lang="{lang}"><head>{meta}<title>{title}</title>'
             f'<meta property="og:type" content="article"></head><body><article><h1>{title}</h1>'
             f'<time datetime="2025-02-01T10:00:00+03:00">1 Feb</time>{body}</article></body></html>')

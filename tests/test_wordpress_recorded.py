@@ -41,8 +41,11 @@ def test_same_records_with_or_without_rest(recorded_crawl):
     assert_matches_truth(db_path, truth)
 
 
-def test_rerun_adds_nothing(recorded_crawl):
-    _, truth, _, _, second = recorded_crawl
+def test_rerun_adds_nothing_and_fetches_no_stored_post(recorded_crawl):
+    _, truth, _, first, second = recorded_crawl
     assert second.returncode == 0
     assert second.stats.get("news/stored/new", 0) == 0
-    assert second.stats["news/duplicates/stored"] == len(truth["posts"])
+    assert second.stats.get("news/stored/updated", 0) == 0
+    assert second.stats["news/incremental/skipped_stored"] >= len(truth["posts"])
+    print(f"\nrequests: first run {first.stats['downloader/request_count']}, "
+          f"second run {second.stats['downloader/request_count']}")

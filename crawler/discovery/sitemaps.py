@@ -21,7 +21,7 @@ class SitemapEntry:
     published_at: str | None = None
 
     def hints(self) -> dict:
-        values = {"title": self.title, "published_at": self.published_at}
+        values = {"title": self.title, "published_at": self.published_at, "lastmod": self.lastmod}
         return {k: v for k, v in values.items() if v} | {"origin": "sitemap"}
 
 

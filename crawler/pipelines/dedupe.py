@@ -1,4 +1,6 @@
-"""DedupePipeline: one row per canonical URL, within the run and against the store."""
+"""DedupePipeline: each story once. By canonical URL (and its aliases), within the run and against
+the store; by body hash across URLs (the other URL becomes an alias). A stored story whose body
+or modified time changed passes on as an update (its old version becomes a revision)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ class DedupePipeline:
         self.db_path = db_path
         self.stats = crawler.stats
         self.seen: set[str] = set()
+        self.hashes: dict[str, str] = {}  # content hash -> url, this run
         self.store: Store | None = None
 
     @classmethod
@@ -39,7 +42,23 @@ class DedupePipeline:
             inc(self.stats, "duplicates/in_run", item.source)
             raise DuplicateArticle(f"duplicate in this run: {item.url}")
         self.seen.add(item.url)
-        if self.store is not None and self.store.has_url(item.url):
+        known = self.store.known(item.url) if self.store is not None else None
+        if known is not None:
+            if known["url"] != item.url:
+                inc(self.stats, "duplicates/stored", item.source)
+                raise DuplicateArticle(f"alias of stored {known['url']}: {item.url}", alias_of=known["url"])
+            if known["content_hash"] != item.content_hash or (
+                item.modified_at and item.modified_at != known["modified_at"]
+            ):
+                item.replaces = known["url"]  # an edit: stored as an update with a revision
+                return item
             inc(self.stats, "duplicates/stored", item.source)
-            raise DuplicateArticle(f"already stored: {item.url}")
+            raise DuplicateArticle(f"already stored, unchanged: {item.url}")
+        same_body = self.hashes.get(item.content_hash) or (
+            self.store.has_hash(item.content_hash) if self.store is not None else None
+        )
+        if same_body and same_body != item.url:
+            inc(self.stats, "duplicates/same_body", item.source)
+            raise DuplicateArticle(f"same body as {same_body}: {item.url}", alias_of=same_body)
+        self.hashes[item.content_hash] = item.url
         return item

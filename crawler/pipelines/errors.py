@@ -21,7 +21,9 @@ class InvalidArticle(Rejected):
 
 
 class DuplicateArticle(DropItem):
-    """The story is already stored or already seen in this run (counted, not a reject)."""
+    """The story is already stored or already seen in this run (counted, not a reject).
+    `alias_of` names the stored story when this URL is another address of it."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, alias_of: str | None = None) -> None:
         super().__init__(message, log_level="DEBUG")
+        self.alias_of = alias_of

@@ -25,9 +25,10 @@ from twisted.internet import task
 from crawler.extract import Article
 from crawler.runlock import RunLock
 from crawler.stats import inc
+from crawler.urls import canonical_url
 from storage import Store
 
-from .errors import Rejected
+from .errors import DuplicateArticle, Rejected
 
 logger = logging.getLogger(__name__)
 STORE_ERRORS = (sqlite3.Error, OSError)
@@ -49,6 +50,9 @@ class StorePipeline:
         self.stats = crawler.stats
         self.articles: list[dict[str, Any]] = []
         self.rejects: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
+        self.aliases: list[dict[str, Any]] = []
+        self.bands: dict[str, list[tuple[int, int]]] = {}
         self.store: Store | None = None
         self.timer: task.LoopingCall | None = None
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="news-store")
@@ -105,14 +109,35 @@ class StorePipeline:
     # --- items --------------------------------------------------------------------------------
 
     async def process_item(self, item: Article) -> Article:
-        self.articles.append(item.to_dict())
-        if len(self.articles) + len(self.rejects) >= self.batch_size:
+        row = item.to_dict()
+        if getattr(item, "cluster_id", None) is not None:
+            row["cluster_id"] = item.cluster_id
+        if getattr(item, "minhash_bands", None):
+            self.bands[item.url] = item.minhash_bands
+        (self.updates if getattr(item, "replaces", None) else self.articles).append(row)
+        self._alias(getattr(item, "fetched_from", None), item.url, "fetched")
+        if self._buffered() >= self.batch_size:
             self.flush()
         if len(self.in_flight) > MAX_BUFFERED_BATCHES:  # backpressure: the writer is behind
             await asyncio.gather(*self.in_flight, return_exceptions=True)
         return item
 
+    def _buffered(self) -> int:
+        return len(self.articles) + len(self.rejects) + len(self.updates) + len(self.aliases)
+
+    def _alias(self, url: str | None, article_url: str | None, reason: str) -> None:
+        """Remember another address of a story, so a later crawl recognises it without fetching."""
+        if url and article_url:
+            url = canonical_url(url)
+            if url != article_url:
+                self.aliases.append({"url": url, "article_url": article_url, "reason": reason,
+                                     "seen_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
+        if isinstance(exception, DuplicateArticle):
+            self._alias(getattr(item, "url", None), exception.alias_of, "same_story")
+            self._alias(getattr(item, "fetched_from", None), exception.alias_of or getattr(item, "url", None), "fetched")
+            return
         if not isinstance(exception, Rejected):
             return
         inc(self.stats, f"rejected/{exception.reason}", getattr(item, "source", None))
@@ -124,31 +149,35 @@ class StorePipeline:
             "status": getattr(item, "status", None),
             "seen_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         })
-        if len(self.articles) + len(self.rejects) >= self.batch_size:
+        if self._buffered() >= self.batch_size:
             self.flush()
 
     # --- writing ------------------------------------------------------------------------------
 
     def flush(self) -> None:
         """Hand the buffered rows to the writer thread as one transaction."""
-        if not (self.articles or self.rejects):
+        if not self._buffered():
             return
-        articles, rejects = self.articles, self.rejects
-        self.articles, self.rejects = [], []
+        batch = {"articles": self.articles, "rejects": self.rejects, "updates": self.updates,
+                 "aliases": self.aliases, "bands": self.bands}
+        self.articles, self.rejects, self.updates, self.aliases, self.bands = [], [], [], [], {}
         if self.store is None or self.failed:
-            self.unwritten.update(articles=len(articles), rejects=len(rejects))
+            self.unwritten.update(articles=len(batch["articles"]) + len(batch["updates"]), rejects=len(batch["rejects"]))
             return
-        future = asyncio.ensure_future(self._write(articles, rejects))
+        future = asyncio.ensure_future(self._write(batch))
         self.in_flight.append(future)
         future.add_done_callback(self.in_flight.remove)
 
-    async def _write(self, articles: list[dict], rejects: list[dict]) -> None:
+    async def _write(self, batch: dict[str, Any]) -> None:
+        articles, rejects, updates = batch["articles"], batch["rejects"], batch["updates"]
         try:
-            added = await self._in_writer(self.store.write_batch, articles, rejects)
+            added = await self._in_writer(lambda: self.store.write_batch(**batch))
         except STORE_ERRORS as exc:
-            self.unwritten.update(articles=len(articles), rejects=len(rejects))
+            self.unwritten.update(articles=len(articles) + len(updates), rejects=len(rejects))
             self._fail("store_error", f"cannot write to the store {self.db_path}: {exc}")
             return
+        for source, count in Counter(row.get("source") for row in updates).items():
+            inc(self.stats, "stored/updated", source, count)
         if added == len(articles):
             for source, count in Counter(row.get("source") for row in articles).items():
                 inc(self.stats, "stored/new", source, count)

@@ -13,7 +13,10 @@ from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import sqlite3
+
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -29,9 +32,13 @@ from crawler.extract.dates import parse_datetime
 from crawler.sources import Source, SourceError, load_sources, parse_since
 from crawler.spiders.site import SiteState
 from crawler.stats import inc
-from crawler.urls import site_name_of
+from crawler.urls import canonical_url, site_name_of
+from storage import Store
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Rejections a later crawl need not fetch again (listings, timeouts and 5xx are retried).
+SETTLED_REJECTS = {"http_404", "http_410", "not_html", "too_short", "no_title", "too_large", "redirect_loop",
+                   "too_many_redirects", "before_since"}
 DISCOVERY_PRIORITY = 10  # discovery is parsed before pages, so every page meets all its hints
 
 
@@ -61,6 +68,25 @@ def failure_reason(failure: Failure) -> str:
         if failure.type is not None and failure.type.__name__ in names:
             return reason if reason != "too_large" or "max size" in message else "cancelled"
     return "fetch_error"
+
+
+def changed_since(known: dict, hints: dict) -> bool:
+    """True when a discovery hint (REST/feed modified time, sitemap lastmod) is later than the
+    stored version's modified (else published) time."""
+    stored = parse_datetime(known.get("modified_at") or known.get("published_at") or "")
+    for key in ("modified_at", "lastmod"):
+        hinted = parse_datetime(hints.get(key) or "")
+        if hinted is None:
+            continue
+        if stored is None:
+            return True
+        try:
+            if hinted > stored:
+                return True
+        except TypeError:  # naive against aware: compare as wall-clock times
+            if hinted.replace(tzinfo=None) > stored.replace(tzinfo=None):
+                return True
+    return False
 
 
 def _before(value: str | None, since: date | None) -> bool:
@@ -94,7 +120,28 @@ class NewsSpider(scrapy.Spider):
             spider.config_error, sources = str(exc), []
         spider.sites = {s.name: SiteState(s) for s in sources}
         spider.allowed_domains = sorted({site.host for site in spider.sites.values()})
+        spider.recrawl_all = crawler.settings.get("NEWS_RECRAWL") == "all"
+        try:  # what is stored already, and the HTTP validators of feeds and sitemaps
+            spider.store = Store(crawler.settings.get("NEWS_DB_PATH")) if sources else None
+        except (sqlite3.Error, OSError):  # the store pipeline reports it and stops the crawl
+            spider.store = None
+        spider.validators: list[dict] = []
+        crawler.signals.connect(spider.save_state, signal=signals.spider_closed)
         return spider
+
+    def save_state(self, spider=None, reason: str = "") -> None:
+        """At a clean finish, keep the ETag/Last-Modified of feeds and sitemaps for the next run's
+        conditional GETs (not after a crash or kill: then the next run reads them in full)."""
+        if self.store is None:
+            return
+        try:
+            if reason == "finished" and self.validators:
+                self.store.save_validators(self.validators)
+        except (sqlite3.Error, OSError) as exc:
+            self.logger.warning("could not save HTTP validators: %s", exc)
+        finally:
+            self.store.close()
+            self.store = None
 
     def _sources(self, sources_path: str) -> list[Source]:
         """The sources this crawl covers; a bad sources.toml stops the crawl before any request."""
@@ -129,8 +176,8 @@ class NewsSpider(scrapy.Spider):
 
     def start_site(self, site: SiteState) -> Iterator[scrapy.Request]:
         base, config = site.base_url, site.config
+        # sitemaps wait for the home page: on WordPress with a working REST API they are not needed
         yield from self._discovery(site, urljoin(base, "/robots.txt"), self.parse_robots, "robots")
-        yield from self._discovery(site, urljoin(base, "/sitemap.xml"), self.parse_sitemap, "sitemap")
         for url in config.sitemaps:
             yield from self._discovery(site, url, self.parse_sitemap, "sitemap", announced=True)
         for url in config.feeds:
@@ -150,12 +197,37 @@ class NewsSpider(scrapy.Spider):
             if delay:
                 self.crawl_delays[urlsplit(response.url).netloc] = delay
                 self.logger.info("%s: robots.txt asks for Crawl-delay %s s", site.name, delay)
-            for url in sitemaps_from_robots(response.text):
-                yield from self._discovery(site, urljoin(response.url, url), self.parse_sitemap, "sitemap",
-                                           announced=True)
+            site.robots_sitemaps = [urljoin(response.url, url) for url in sitemaps_from_robots(response.text)]
+            if site.sitemaps_open:
+                yield from self._open_sitemaps(site)
+
+    def _open_sitemaps(self, site: SiteState, probes: tuple[str, ...] = ("/sitemap.xml",)) -> Iterator[scrapy.Request]:
+        """Sitemap discovery: the robots.txt sitemaps (now or when robots.txt arrives) and probes."""
+        site.sitemaps_open = True
+        for url in site.robots_sitemaps:
+            yield from self._discovery(site, url, self.parse_sitemap, "sitemap", announced=True)
+        site.robots_sitemaps = []
+        for path in probes:
+            yield from self._discovery(site, urljoin(site.base_url, path), self.parse_sitemap, "sitemap")
+
+    def _not_modified(self, site: SiteState, response: Response) -> bool:
+        """True for a 304 answer to a conditional GET: the document is as last time, skip it."""
+        if response.status == 304:
+            inc(self.crawler.stats, "incremental/not_modified", site.name)
+            return True
+        return False
+
+    def _keep_validators(self, response: Response) -> None:
+        etag, last_modified = response.headers.get(b"ETag"), response.headers.get(b"Last-Modified")
+        if etag or last_modified:
+            self.validators.append({"url": response.url, "etag": etag.decode("latin-1") if etag else None,
+                                    "last_modified": last_modified.decode("latin-1") if last_modified else None,
+                                    "checked_at": _now()})
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request | Rejection]:
         site = self._site(response)
+        if self._not_modified(site, response):
+            return
         body = response.body
         if body[:2] == b"\x1f\x8b":
             try:
@@ -169,6 +241,8 @@ class NewsSpider(scrapy.Spider):
             if sitemap is None:
                 return
         inc(self.crawler.stats, "discovered/sitemap", site.name, len(sitemap.entries))
+        if sitemap.entries and not sitemap.entries[0].is_sitemap:
+            self._keep_validators(response)  # a leaf: an index's children may change without it
         for entry in sitemap.entries:
             if entry.is_sitemap:
                 if NON_POST_SITEMAP.search(entry.url) or _before(entry.lastmod, site.config.since):
@@ -180,11 +254,14 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request | Rejection]:
         site = self._site(response)
+        if self._not_modified(site, response):
+            return
         entries = parse_feed(response.body, response.url)
         if entries is None:
             yield from self._discovery_error(site, response.url, "feed", "not a feed (or a refused entity bomb)")
             return
         inc(self.crawler.stats, "discovered/feed", site.name, len(entries))
+        self._keep_validators(response)
         recent = [e for e in entries if not _before(e.published_at, site.config.since)]
         new = [e for e in recent if e.url not in site.feed_urls]
         site.feed_urls.update(e.url for e in recent)
@@ -222,7 +299,7 @@ class NewsSpider(scrapy.Spider):
         inc(self.crawler.stats, "discovered/wp-rest", site.name, len(posts))
         site.rest_ok = True
         for post in posts:
-            if site.allows(post.url):
+            if site.allows(post.url) and self._worth_fetching(site, post.url, post.hints()):
                 site.remember(post.url, post.hints())
                 site.parked.append(self._page_request(site, post.url))
         if response.meta.get("rest_page") == 1:
@@ -243,6 +320,7 @@ class NewsSpider(scrapy.Spider):
 
     def _wordpress_fallbacks(self, site: SiteState, why: str) -> Iterator[scrapy.Request]:
         self.logger.info("%s; discovering through sitemaps and feeds", why)
+        yield from self._open_sitemaps(site, ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml"))
         yield from self._discovery(site, urljoin(site.base_url, "/feed/atom/"), self.parse_feed, "feed", paged=1)
 
     def _rest_done(self, site: SiteState) -> Iterator[scrapy.Request]:
@@ -258,13 +336,13 @@ class NewsSpider(scrapy.Spider):
         """The home page's feeds; on WordPress also the REST API and the core/SEO-plugin sitemaps."""
         for url in feed_links(html, response.url):
             yield from self._discovery(site, url, self.parse_feed, "feed", announced=True)
-        if site.config.kind == "generic":
-            return
-        link_header = b", ".join(response.headers.getlist(b"Link")).decode("latin-1")
-        site.wordpress_api = api_root(link_header, html, response.url)
-        if not site.wordpress_api and site.config.kind == "wordpress":
-            site.wordpress_api = urljoin(site.base_url, "/wp-json/")
+        if site.config.kind != "generic":
+            link_header = b", ".join(response.headers.getlist(b"Link")).decode("latin-1")
+            site.wordpress_api = api_root(link_header, html, response.url)
+            if not site.wordpress_api and site.config.kind == "wordpress":
+                site.wordpress_api = urljoin(site.base_url, "/wp-json/")
         if not site.wordpress_api:
+            yield from self._open_sitemaps(site)
             return
         self.crawler.stats.set_value(f"news/sources/{site.name}/wordpress/detected", 1)
         self.crawler.stats.set_value("news/wordpress/detected", 1)
@@ -272,8 +350,6 @@ class NewsSpider(scrapy.Spider):
         site.rest_pending += 1
         yield from self._discovery(site, posts_url(site.wordpress_api, 1, site.config.since), self.parse_rest,
                                    "wp-rest", rest_page=1, errback=self.rest_failed)
-        for path in ("/wp-sitemap.xml", "/sitemap_index.xml"):
-            yield from self._discovery(site, urljoin(site.base_url, path), self.parse_sitemap, "sitemap")
 
     # --- pages --------------------------------------------------------------------------
 
@@ -285,6 +361,8 @@ class NewsSpider(scrapy.Spider):
         if not any(kind in content_type.lower() for kind in HTML_TYPES) and not (
             not content_type and isinstance(response, TextResponse)
         ):
+            if response.meta.get("home"):
+                yield from self._open_sitemaps(site)
             yield self._reject(site, response.url, "not_html", content_type or "no Content-Type", response.status)
             return
         html = response.text if isinstance(response, TextResponse) else None
@@ -313,6 +391,7 @@ class NewsSpider(scrapy.Spider):
         result.source = site.name
         if isinstance(result, Article):
             result.fetched_at = _now()
+            result.fetched_from = (response.request.meta.get("redirect_urls") or [response.url])[0]
             if _before(result.published_at, config.since):
                 return self._reject(site, response.url, "before_since",
                                     f"published {result.published_at}, before {config.since}", response.status)
@@ -322,11 +401,13 @@ class NewsSpider(scrapy.Spider):
 
     # --- failures -----------------------------------------------------------------------
 
-    def page_failed(self, failure: Failure) -> Iterator[Rejection]:
+    def page_failed(self, failure: Failure) -> Iterator[Rejection | scrapy.Request]:
         """A page request that ended without a usable response: one reject row with the reason."""
         request = failure.request
         site = self.sites[request.meta["site"]]
         url = request.meta.get("redirect_urls", [request.url])[0]  # the URL the crawl asked for
+        if request.meta.get("home"):  # no home page to learn from: sitemaps it is
+            yield from self._open_sitemaps(site)
         if failure.check(HttpError):
             response = failure.value.response
             yield self._reject(site, url, f"http_{response.status}", f"HTTP {response.status}", response.status)
@@ -354,12 +435,19 @@ class NewsSpider(scrapy.Spider):
     def _discovery(self, site: SiteState, url: str, callback, kind: str, errback=None,
                    **meta: Any) -> Iterator[scrapy.Request]:
         if site.is_on_site(url, self.crawler.stats):
+            headers, meta = {}, {"site": site.name, "discovery": kind, **meta}
+            if kind in ("feed", "sitemap") and self.store is not None and not self.recrawl_all:
+                etag, last_modified = self.store.validators(url)
+                headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
+                meta["handle_httpstatus_list"] = [304]
             yield scrapy.Request(url, callback=callback, errback=errback or self.discovery_failed,
-                                 priority=DISCOVERY_PRIORITY, meta={"site": site.name, "discovery": kind, **meta})
+                                 priority=DISCOVERY_PRIORITY, headers=headers, meta=meta)
 
     def _page(self, site: SiteState, url: str, hints: dict, via_listing: bool = False) -> Iterator[scrapy.Request]:
         """A page request (parked while WordPress REST is pending), within the source's rules and budget."""
         if not site.is_on_site(url, self.crawler.stats) or not site.allows(url):
+            return
+        if not self._worth_fetching(site, url, hints):
             return
         if hints:
             site.remember(url, hints)
@@ -371,6 +459,23 @@ class NewsSpider(scrapy.Spider):
             site.parked.append(request)
         elif site.take_budget(self.crawler.stats):
             yield request
+
+    def _worth_fetching(self, site: SiteState, url: str, hints: dict) -> bool:
+        """False for a story already stored (under this URL or an alias) that no discovery says
+        has changed since; NEWS_RECRAWL=all fetches everything again."""
+        if self.recrawl_all or self.store is None:
+            return True
+        known = self.store.known(canonical_url(url))
+        if known is None:
+            if self.store.last_reject(url) in SETTLED_REJECTS:
+                inc(self.crawler.stats, "incremental/skipped_rejected", site.name)
+                return False
+            return True
+        if changed_since(known, hints):
+            inc(self.crawler.stats, "incremental/changed", site.name)
+            return True
+        inc(self.crawler.stats, "incremental/skipped_stored", site.name)
+        return False
 
     def _page_request(self, site: SiteState, url: str, via_listing: bool = False) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,

@@ -33,6 +33,8 @@ class SiteState:
         self.rest_pending = 0
         self.rest_ok = False  # the REST API listed the posts: listing pages need not be followed
         self.parked: list[scrapy.Request] = []
+        self.robots_sitemaps: list[str] = []  # Sitemap: lines, requested once sitemaps are open
+        self.sitemaps_open = False  # opened by a non-WordPress home page or a failed REST API
         self.archive_links: set[str] = set()
         self.feed_urls: set[str] = set()
         self.pages_requested = 0
