@@ -67,10 +67,13 @@ def test_pages_drafts_and_archives_are_not_articles(wp_crawl):
     assert not any("/category/" in u or "/tag/" in u or "/author/" in u or "/page/" in u for u in urls)
 
 
-def test_second_run_stores_nothing_new(wp_crawl):
-    _, truth, db_path, _, second = wp_crawl
+def test_second_run_stores_nothing_new_and_is_cheap(wp_crawl):
+    theme, truth, db_path, first, second = wp_crawl
     assert second.returncode == 0
     assert second.stats.get("news/stored/new", 0) == 0
+    requests = first.stats["downloader/request_count"], second.stats["downloader/request_count"]
+    print(f"\n{theme}: requests run 1 {requests[0]}, run 2 {requests[1]} ({requests[1] / requests[0]:.0%})")
+    assert requests[1] <= 0.2 * requests[0]
     import sqlite3
 
     with sqlite3.connect(db_path) as conn:
