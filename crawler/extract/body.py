@@ -1,23 +1,72 @@
-"""The article text: trafilatura over a pruned tree, rendered as paragraphs split by blank lines."""
+"""The article text: trafilatura over a pruned tree, checked against the page, tidied, rendered.
+
+1. trafilatura in its recall mode reads the pruned page (class words that name a layout device
+   rather than a role are hidden from its boilerplate filter first: see `prune.unmask_layout`);
+2. when that text is much shorter than the running prose the page carries, trafilatura's balanced
+   mode gives a second opinion, and the reading whose length is nearer the page's prose wins;
+3. the text is tidied (see `tidy`) and rendered as paragraphs split by blank lines.
+"""
 
 from __future__ import annotations
+
+import math
+from copy import deepcopy
+from dataclasses import dataclass
 
 import trafilatura
 from trafilatura.settings import Document
 
+from .pagetype import TEASERS, prose_chars
+from .prune import unmask_layout
 from .render import render
+from .tidy import tidy
 
-def extract_body(tree, url: str) -> tuple[str, Document | None]:
-    """(body text, trafilatura document) for a pruned lxml tree; body is '' when nothing is found."""
+
+@dataclass(frozen=True)
+class BodyConfig:
+    """Thresholds of the body step, in one place."""
+
+    # a first reading shorter than this share of the page's prose asks for a second opinion
+    second_opinion_below: float = 0.5
+    # added to both lengths when comparing them, so that tiny pages do not swing the choice
+    length_slack: int = 200
+
+
+CONFIG = BodyConfig()
+
+
+@dataclass
+class Reading:
+    text: str
+    document: Document | None
+
+
+def _read(tree, url: str, **mode) -> Reading:
     document = trafilatura.bare_extraction(
-        tree,
+        deepcopy(tree),  # trafilatura edits the tree it is given; the page stays whole for others
         url=url,
         include_comments=False,
         include_tables=True,
         with_metadata=False,
         deduplicate=False,
         output_format="python",
+        **mode,
     )
     if document is None or document.body is None:
-        return "", document
-    return "\n\n".join(render(document.body)), document
+        return Reading("", document)
+    return Reading("\n\n".join(render(document.body)), document)
+
+
+def _distance(text: str, prose: int, slack: int) -> float:
+    return abs(math.log((len(text) + slack) / (prose + slack)))
+
+
+def extract_body(tree, url: str, config: BodyConfig = CONFIG) -> tuple[str, Document | None]:
+    """(body text, trafilatura document) for a pruned lxml tree; body is '' when nothing is found."""
+    prose = prose_chars(tree, tree.xpath(TEASERS))
+    unmask_layout(tree)
+    reading = _read(tree, url, favor_recall=True)
+    if prose and len(reading.text) < config.second_opinion_below * prose:
+        other = _read(tree, url)
+        reading = min((reading, other), key=lambda r: _distance(r.text, prose, config.length_slack))
+    return tidy(reading.text), reading.document

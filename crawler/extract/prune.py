@@ -166,3 +166,23 @@ def prune(tree, extra: tuple[str, ...] = ()) -> int:
             remove(element)
             removed += 1
     return removed
+
+
+# Class words that name a layout device, not a role: page builders (Elementor, HubSpot, Webflow,
+# WPBakery, ...) put them on the story's own blocks ("elementor-widget-text-editor", "w-embed",
+# "hs_cos_wrapper_widget"), and trafilatura's boilerplate filter takes any class containing them
+# for chrome. Chrome still carries its role word (share, related, nav, footer, comment, ...).
+LAYOUT_WORDS = {"widget": "wdgt", "embed": "mbd", "expand": "xpnd", "options": "optns", "slide": "sld",
+                "button": "bttn"}
+_LAYOUT = re.compile("|".join(LAYOUT_WORDS))
+
+
+def unmask_layout(tree) -> int:
+    """Rewrite layout-device words inside class attributes so that they read as neutral; return how many."""
+    changed = 0
+    for element in tree.iter():
+        names = element.get("class") if isinstance(element.tag, str) else None
+        if names and _LAYOUT.search(names):
+            element.set("class", _LAYOUT.sub(lambda m: LAYOUT_WORDS[m.group(0)], names))
+            changed += 1
+    return changed
