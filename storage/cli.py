@@ -253,7 +253,9 @@ def runs(ctx: click.Context, source: str | None, limit: int, as_json: bool) -> N
 @json_option
 @click.pass_context
 def sources(ctx: click.Context, as_json: bool) -> None:
-    """Every source in the store: articles, rejects, runs, date range, last run.
+    """Every source in the store: articles, rejects, runs, last run, and the health of the last
+    run (share of article pages that gave an article, author and date fill rates, with a warning
+    when one dropped sharply against earlier runs: a layout change).
 
     \b
     Example:
@@ -263,8 +265,15 @@ def sources(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         _json_lines(rows)
         return
-    _table(["source", "articles", "rejects", "runs", "first_published", "last_published", "last_run"],
-           ([s.source, s.articles, s.rejects, s.runs, s.first_published, s.last_published, s.last_run_finished]
+
+    def rate(summary, name: str) -> str:
+        value = summary.health.get(name)
+        return "" if value is None else f"{value:.0%}"
+
+    _table(["source", "articles", "rejects", "runs", "last_run", "pages", "article%", "author%", "date%", "health"],
+           ([s.source, s.articles, s.rejects, s.runs, s.last_run_finished, s.health.get("pages", ""),
+             rate(s, "article_rate"), rate(s, "author_rate"), rate(s, "date_rate"),
+             s.health_warning or ("ok" if s.health.get("pages") else "")]
             for s in rows))
 
 

@@ -90,12 +90,15 @@ class CrawlRun:
     rejected: int = 0
     rejects: dict[str, int] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
+    health: dict[str, Any] = field(default_factory=dict)
+    health_warning: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "CrawlRun":
         values = {f.name: row.get(f.name) for f in fields(cls)}
         values["rejects"] = _json(values["rejects"], {})
         values["stats"] = _json(values["stats"], {})
+        values["health"] = _json(values["health"], {})
         return cls(**values)
 
     @property
@@ -118,6 +121,8 @@ class SourceSummary:
     last_published: str | None
     last_fetched: str | None
     last_run_finished: str | None
+    health: dict[str, Any] = field(default_factory=dict)
+    health_warning: str | None = None
 
 
 @dataclass

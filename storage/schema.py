@@ -119,6 +119,16 @@ def m0005_revisions_aliases_validators_clusters(db: Database) -> None:
     db["minhash_bands"].create_index(["band", "hash"], if_not_exists=True)
 
 
+@migrations(name="0006_crawl_run_health")
+def m0006_crawl_run_health(db: Database) -> None:
+    """Per-source health of each run: fill rates (JSON) and a warning when they dropped sharply."""
+    columns = db["crawl_runs"].columns_dict
+    if "health" not in columns:
+        db["crawl_runs"].add_column("health", str)
+    if "health_warning" not in columns:
+        db["crawl_runs"].add_column("health_warning", str)
+
+
 def migrate(db: Database) -> None:
     """Bring `db` to the newest schema, in one write transaction.
 

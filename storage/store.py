@@ -171,6 +171,8 @@ class Store:
         duplicates: int = 0,
         rejects: dict[str, int] | None = None,
         stats: dict[str, Any] | None = None,
+        health: dict[str, Any] | None = None,
+        health_warning: str | None = None,
     ) -> CrawlRun:
         """Write the `crawl_runs` row of (run_id, source), replacing an earlier one; return it."""
         rejects = dict(sorted((rejects or {}).items()))
@@ -181,6 +183,8 @@ class Store:
             "rejected": sum(rejects.values()),
             "rejects": json.dumps(rejects, ensure_ascii=False),
             "stats": json.dumps(stats or {}, ensure_ascii=False, sort_keys=True, default=str),
+            "health": json.dumps(health or {}, sort_keys=True),
+            "health_warning": health_warning,
         }
         with self.db.atomic():
             self.db["crawl_runs"].insert(row, replace=True)
@@ -319,7 +323,16 @@ class Store:
             FROM names LEFT JOIN a USING (source) LEFT JOIN r USING (source) LEFT JOIN c USING (source)
             WHERE names.source IS NOT NULL ORDER BY names.source
         """
-        return [SourceSummary(*row) for row in self.db.execute(sql).fetchall()]
+        summaries = [SourceSummary(*row) for row in self.db.execute(sql).fetchall()]
+        for summary in summaries:  # the health of each source's latest run
+            latest = self.db.execute(
+                "SELECT health, health_warning FROM crawl_runs WHERE source = ? ORDER BY started_at DESC, id DESC LIMIT 1",
+                [summary.source],
+            ).fetchone()
+            if latest:
+                summary.health = json.loads(latest[0]) if latest[0] else {}
+                summary.health_warning = latest[1]
+        return summaries
 
     def stats(self) -> StoreStats:
         """Totals: rows per table, date range, articles per source, rejects per reason."""

@@ -12,6 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.stats import per_source
+from crawler.health import health_of, health_warning
 from storage import Store
 
 logger = logging.getLogger(__name__)
@@ -95,11 +96,16 @@ class CrawlRunsExtension:
         }
         try:
             with Store(self.db_path) as store, store.db.atomic():
-                runs = [
-                    store.record_run(run_id=self.run_id, source=source, **times,
-                                     **run_row(stats, source if len(sources) > 1 else None))
-                    for source in sources
-                ]
+                runs = []
+                for source in sources:
+                    health = health_of(per_source(stats, source))
+                    previous = [run.health for run in store.runs(source=source, limit=5)]
+                    warning = health_warning(health, previous)
+                    if warning:
+                        logger.warning("source %s: %s (this run: %s)", source, warning, health)
+                    runs.append(store.record_run(run_id=self.run_id, source=source, **times,
+                                                 health=health, health_warning=warning,
+                                                 **run_row(stats, source if len(sources) > 1 else None)))
         except Exception:  # the crawl is over; losing its summary rows must not hide its results
             logger.exception("could not record crawl run %s in %s", self.run_id, self.db_path)
             return

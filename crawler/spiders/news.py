@@ -39,7 +39,8 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Rejections a later crawl need not fetch again (listings, timeouts and 5xx are retried).
 SETTLED_REJECTS = {"http_404", "http_410", "not_html", "too_short", "no_title", "too_large", "redirect_loop",
                    "too_many_redirects", "before_since"}
-DISCOVERY_PRIORITY = 10  # discovery is parsed before pages, so every page meets all its hints
+DISCOVERY_PRIORITY = 10
+SHORT_BODY_CHARS = 400  # bodies shorter than this count against a source's health  # discovery is parsed before pages, so every page meets all its hints
 
 
 def _content_type(response: Response) -> str:
@@ -390,6 +391,7 @@ class NewsSpider(scrapy.Spider):
             return self._reject(site, response.url, "extract_error", repr(exc)[:500], response.status)
         result.source = site.name
         if isinstance(result, Article):
+            self._count_fields(site, result)
             result.fetched_at = _now()
             result.fetched_from = (response.request.meta.get("redirect_urls") or [response.url])[0]
             if _before(result.published_at, config.since):
@@ -398,6 +400,14 @@ class NewsSpider(scrapy.Spider):
         else:
             result.status = response.status
         return result
+
+    def _count_fields(self, site: SiteState, article: Article) -> None:
+        """Extraction fill counts per source, for the run's health (crawler.health)."""
+        stats = self.crawler.stats
+        inc(stats, "extracted/articles", site.name)
+        inc(stats, "extracted/with_authors", site.name, int(bool(article.authors)))
+        inc(stats, "extracted/with_published", site.name, int(bool(article.published_at)))
+        inc(stats, "extracted/short_body", site.name, int(len(article.body) < SHORT_BODY_CHARS))
 
     # --- failures -----------------------------------------------------------------------
 
