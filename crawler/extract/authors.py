@@ -68,6 +68,7 @@ NOT_NAME_WORDS = {
     "content", "download", "app", "help", "support", "click", "here", "back", "next", "previous", "top",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu",
     "fri", "sat", "sun", "today", "yesterday", "ago", "listen", "audio", "podcast", "watch", "video",
+    "originally", "accept", "learn", "guide", "guides", "wellness", "resources", "insights", "size",
 }
 NOT_NAMES = {"x", "by", "editor", "editors", "author", "authors", "team", "the author", "about the author",
              "our team", "editorial team", "editorial staff", "sign in"}
@@ -118,6 +119,7 @@ ORG_WORDS = {
     "journal", "review", "blog", "university", "college", "school", "institute", "foundation", "association",
     "center", "centre", "clinic", "health", "travel", "foods", "coffee", "design", "designs", "photography", "on",
     "the", "we", "your", "my", "our", "top", "best", "canada", "america", "usa", "uk", "official", "hq", "world",
+    "makers", "books", "pc", "dentistry", "tips", "financial", "planted", "kitchen", "home", "homes", "outdoors",
 }
 
 
@@ -152,6 +154,8 @@ def looks_like_name(text: str, strict: bool = True, login: bool = False) -> bool
     read off the page) also wants capitalised words; declared names may be lower-case."""
     if not 2 <= len(text) <= 50 or any(ch.isdigit() for ch in text) or re.search(r"[@/\\<>{}=?!:;#*]|://", text):
         return False
+    if re.search(r"[a-z]\.[a-z]", text) and (not login or "author" in text.lower()):
+        return False  # "page.head.author", "jane.doe": a template key or a login, not a name
     words = text.split()
     lowered = [w.strip(".,()'’").lower() for w in words]
     if not 1 <= len(words) <= 5 or text.lower() in NOT_NAMES or any(w in NOT_NAME_WORDS for w in lowered):
@@ -293,6 +297,9 @@ def byline_names(element, site: Site = Site()) -> list[str]:
     names: list[str] = []
     expecting_more = False
     skip_next = False
+    labelled = False
+    marked = element.get("itemprop") == "author" or "author" in (element.get("rel") or "").split() or bool(
+        AUTHORISH.search(element.get("class") or ""))
     for segment in iter_text_segments(element):
         if OTHER_ROLE.search(segment):
             if names:
@@ -303,6 +310,9 @@ def byline_names(element, site: Site = Site()) -> list[str]:
             expecting_more = True
             continue
         found = clean_author(segment, site)
+        labelled = labelled or bool(BYLINE_PREFIX.match(segment))
+        if not labelled and not marked:
+            found = [n for n in found if len(n.split()) > 1]  # a lone word needs "By" or an author mark
         if skip_next:
             skip_next = not found and len(segment) < 4
             continue
