@@ -50,6 +50,7 @@ TEASERS = (
 # teasers (blocks shorter than TEASER_CHARS); PROSE_MIN characters of it make a story.
 PROSE_PARAGRAPH = 80
 TEASER_CHARS = 1000
+NOT_TEXT = {"head", "script", "style", "noscript", "template", "svg", "select", "textarea"}
 PROSE_MIN = 1000
 def _words(text: str) -> str:
     return " ".join(text.split())
@@ -67,20 +68,34 @@ def _chrome(tree) -> list:
     return found
 
 
+def _run(text: str | None) -> int:
+    """Length of a text run that counts as prose (whitespace squashed), else 0."""
+    if not text or len(text) < PROSE_PARAGRAPH:
+        return 0
+    length = len(_words(text))
+    return length if length >= PROSE_PARAGRAPH else 0
+
+
 def prose_chars(tree, teasers=()) -> int:
-    """Characters of running prose in the page, leaving out chrome and short teaser blocks."""
+    """Characters of running prose in the page, leaving out chrome and short teaser blocks.
+
+    A paragraph counts whole; outside paragraphs, long runs of bare text count (pages built of divs).
+    """
     skip = set(_chrome(tree))  # elements (lxml keeps one proxy per node while it is referenced)
     skip.update(t for t in teasers if len(_words(t.text_content())) < TEASER_CHARS)
+    stack = [tree]  # not just <body>: broken pages leave parts of the story beside it
     total = 0
-    # paragraphs, and long runs of text outside paragraphs (pages built of bare divs)
-    for node in tree.xpath("//p | //body//text()[not(ancestor::p or parent::script or parent::style)]"):
-        text = _words(node if isinstance(node, str) else node.text_content())
-        if len(text) < PROSE_PARAGRAPH:
+    while stack:
+        element = stack.pop()
+        if element in skip or not isinstance(element.tag, str) or element.tag in NOT_TEXT:
             continue
-        element = node.getparent() if isinstance(node, str) else node
-        if element in skip or any(a in skip for a in element.iterancestors()):
+        if element.tag == "p":
+            total += _run(element.text_content())
             continue
-        total += len(text)
+        total += _run(element.text)
+        for child in element:
+            stack.append(child)
+            total += _run(child.tail)
     return total
 
 

@@ -102,13 +102,14 @@ class Matcher:
     by_class: dict[str, tuple[frozenset[str], ...]]
     id_and_class: tuple[tuple[str, frozenset[str]], ...]
     xpaths: tuple[str, ...]
+    any_class: re.Pattern  # a quick test that some wanted class word is there
 
     def matches(self, element) -> bool:
         ident = element.get("id")
         if ident is not None and ident in self.ids:
             return True
         names = element.get("class")
-        if not names:
+        if not names or not self.any_class.search(names):
             return False
         tokens = set(names.split())
         for token in tokens:
@@ -136,7 +137,10 @@ def compile_selectors(selectors: tuple[str, ...]) -> Matcher:
             ids.add(simple["id"])
         else:
             by_class.setdefault(min(classes), []).append(classes)
-    return Matcher(frozenset(ids), {k: tuple(v) for k, v in by_class.items()}, tuple(id_and_class), tuple(xpaths))
+    words = sorted({c for _, required in id_and_class for c in required} | set(by_class), key=len, reverse=True)
+    any_class = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, words)) + r")(?:\s|$)" if words else r"(?!)")
+    return Matcher(frozenset(ids), {k: tuple(v) for k, v in by_class.items()}, tuple(id_and_class), tuple(xpaths),
+                   any_class)
 
 
 def remove(element) -> None:
