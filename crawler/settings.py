@@ -9,6 +9,8 @@ COMMANDS_MODULE = "crawler.commands"  # `crawl` exits non-zero on config or stor
 NEWS_DB_PATH = "news.db"  # the SQLite store
 NEWS_STORE_BATCH_SIZE = 200  # rows per write transaction
 NEWS_STORE_FLUSH_SECONDS = 2.0  # flush a partial batch at least this often
+NEWS_EXTRACT_WORKERS = "auto"  # extraction processes: "auto" = one per core; 0 = in the crawl process
+NEWS_EXTRACT_TIMEOUT = 60  # seconds one page may take in a worker before the worker is replaced
 NEWS_MIN_BODY_CHARS = 200  # shorter bodies are rejected as too_short
 NEWS_MAX_PAGES_PER_PATTERN = 30  # listing-found links of one URL shape per source (spider traps)
 NEWS_MAX_RETRY_AFTER = 120  # longest Retry-After (seconds) honoured before a 429/503 retry

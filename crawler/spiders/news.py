@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import os
 import sqlite3
 
 import scrapy
@@ -33,6 +34,7 @@ from crawler.sources import Source, SourceError, load_sources, parse_since
 from crawler.spiders.site import SiteState
 from crawler.stats import inc
 from crawler.urls import canonical_url, site_name_of
+from crawler.workers import ExtractionPool, WorkerFailed
 from storage import Store
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -127,12 +129,25 @@ class NewsSpider(scrapy.Spider):
         except (sqlite3.Error, OSError):  # the store pipeline reports it and stops the crawl
             spider.store = None
         spider.validators: list[dict] = []
+        spider.pool = None
+        crawler.signals.connect(spider.start_workers, signal=signals.spider_opened)
         crawler.signals.connect(spider.save_state, signal=signals.spider_closed)
         return spider
+
+    def start_workers(self, spider=None) -> None:
+        """Extraction worker processes (NEWS_EXTRACT_WORKERS; 0 extracts in the crawl process)."""
+        workers = self.settings.get("NEWS_EXTRACT_WORKERS")
+        size = (os.cpu_count() or 1) if workers in (None, "", "auto") else int(workers)
+        if size > 0 and self.sites:
+            self.pool = ExtractionPool(size, self.settings.getfloat("NEWS_EXTRACT_TIMEOUT"))
+            self.logger.info("extracting in %d worker processes", size)
 
     def save_state(self, spider=None, reason: str = "") -> None:
         """At a clean finish, keep the ETag/Last-Modified of feeds and sitemaps for the next run's
         conditional GETs (not after a crash or kill: then the next run reads them in full)."""
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
         if self.store is None:
             return
         try:
@@ -354,8 +369,9 @@ class NewsSpider(scrapy.Spider):
 
     # --- pages --------------------------------------------------------------------------
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
-        """Extract the page; a listing (home, archive, pagination) also yields its links."""
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
+        """Extract the page (in a worker process); a listing (home, archive, pagination) also
+        yields its links."""
         site = self._site(response)
         inc(self.crawler.stats, "pages/fetched", site.name)
         content_type = _content_type(response)
@@ -363,29 +379,34 @@ class NewsSpider(scrapy.Spider):
             not content_type and isinstance(response, TextResponse)
         ):
             if response.meta.get("home"):
-                yield from self._open_sitemaps(site)
+                for request in self._open_sitemaps(site):
+                    yield request
             yield self._reject(site, response.url, "not_html", content_type or "no Content-Type", response.status)
             return
-        html = response.text if isinstance(response, TextResponse) else None
-        if response.meta.get("home") and html:
-            yield from self.discover_from_home(site, response, html)
-        result = self._extract(site, response, content_type, site.hints_for(response))
-        if isinstance(result, Rejection) and result.reason == "not_article" and html and not site.rest_ok:
-            for url in page_links(html, response.url, site.base_url):
-                yield from self._page(site, url, {}, via_listing=True)
+        is_text = isinstance(response, TextResponse)
+        if response.meta.get("home") and is_text:
+            for request in self.discover_from_home(site, response, response.text):
+                yield request
+        result = await self._extract(site, response, content_type, site.hints_for(response))
+        if isinstance(result, Rejection) and result.reason == "not_article" and is_text and not site.rest_ok:
+            for url in page_links(response.text, response.url, site.base_url):
+                for request in self._page(site, url, {}, via_listing=True):
+                    yield request
         yield result
 
-    def _extract(self, site: SiteState, response: Response, content_type: str, hints: dict) -> Article | Rejection:
+    async def _extract(self, site: SiteState, response: Response, content_type: str, hints: dict) -> Article | Rejection:
         config = site.config
         hints = {**hints, "prune": config.prune, "timezone": config.timezone, "language": config.language}
+        kwargs = {"content_type": content_type, "min_body_chars": self.settings.getint("NEWS_MIN_BODY_CHARS"),
+                  **{k: v for k, v in hints.items() if v}}
         try:
-            result = extract_article(
-                response.body,
-                response.url,
-                content_type=content_type,
-                min_body_chars=self.settings.getint("NEWS_MIN_BODY_CHARS"),
-                **{k: v for k, v in hints.items() if v},
-            )
+            if self.pool is not None:
+                result = await self.pool.extract(response.body, response.url, **kwargs)
+            else:
+                result = extract_article(response.body, response.url, **kwargs)
+        except WorkerFailed as failure:
+            inc(self.crawler.stats, f"extract/{failure.reason}", site.name)
+            return self._reject(site, response.url, failure.reason, str(failure), response.status)
         except Exception as exc:  # extraction must never stop the crawl
             self.logger.error("extraction failed on %s: %r", response.url, exc)
             return self._reject(site, response.url, "extract_error", repr(exc)[:500], response.status)

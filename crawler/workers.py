@@ -1,0 +1,167 @@
+"""A pool of extraction worker processes for the crawl: extraction is CPU-bound, and in a Scrapy
+callback it would run on the reactor thread, stalling downloads and leaving other cores idle.
+
+Each worker is a process with a pipe; the pool hands one page at a time to an idle worker and
+reads results on the asyncio loop. A worker that dies (crash, out of memory) or takes longer than
+the timeout on a pathological page is killed and replaced, and only that page is rejected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import multiprocessing
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from crawler.extract import Rejection, extract_article
+
+logger = logging.getLogger(__name__)
+
+
+class WorkerFailed(Exception):
+    """The worker extracting a page died or overran its time; `reason` is the reject reason."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+
+
+def _serve(conn: Connection) -> None:
+    """Worker loop: says it is ready, then (args, kwargs) in, extract_article's result out; None stops it."""
+    conn.send("ready")
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if task is None:
+            return
+        args, kwargs = task
+        try:
+            result = extract_article(*args, **kwargs)
+        except Exception as exc:  # a bug on one page must not take the worker down
+            result = Rejection(url=args[1], reason="extract_error", detail=repr(exc)[:500])
+        conn.send(result)
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.Process
+    conn: Connection
+    task: int | None = None
+    future: asyncio.Future | None = None
+    started: float = 0.0
+    pages: int = field(default=0)
+    ready: bool = False  # imports done: page timeouts count from here
+
+
+class ExtractionPool:
+    """`await pool.extract(html, url, **kwargs)` runs extract_article in a worker process."""
+
+    def __init__(self, size: int, timeout: float, max_pages_per_worker: int = 2000) -> None:
+        self.size = size
+        self.timeout = timeout
+        self.max_pages_per_worker = max_pages_per_worker  # recycle workers: bounded memory
+        self.context = multiprocessing.get_context("forkserver")
+        self.context.set_forkserver_preload(["crawler.extract"])
+        self.loop = asyncio.get_event_loop()
+        self.queue: deque[tuple[tuple, dict, asyncio.Future]] = deque()
+        self.ids = itertools.count()
+        self.workers: list[_Worker] = [self._spawn() for _ in range(size)]
+        self.replaced = 0
+
+    def _spawn(self) -> _Worker:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_serve, args=(child,), daemon=True, name="news-extract")
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self.loop.add_reader(parent.fileno(), self._on_readable, worker)
+        return worker
+
+    async def extract(self, *args: Any, **kwargs: Any):
+        future = self.loop.create_future()
+        self.queue.append((args, kwargs, future))
+        self._dispatch()
+        return await future
+
+    def _dispatch(self) -> None:
+        for worker in self.workers:
+            if not self.queue:
+                return
+            if worker.ready and worker.future is None:
+                args, kwargs, future = self.queue.popleft()
+                if future.cancelled():
+                    continue
+                worker.task, worker.future, worker.started = next(self.ids), future, time.monotonic()
+                try:
+                    worker.conn.send((args, kwargs))
+                except (BrokenPipeError, OSError):
+                    self._replace(worker, WorkerFailed("worker_crashed", "worker pipe closed"))
+                    continue
+                self.loop.call_later(self.timeout, self._check_timeout, worker, worker.task)
+
+    def _on_readable(self, worker: _Worker) -> None:
+        try:
+            result = worker.conn.recv()
+        except (EOFError, OSError):
+            code = worker.process.exitcode
+            self._replace(worker, WorkerFailed("worker_crashed", f"extraction worker died (exit code {code})"))
+            return
+        if not worker.ready:  # the "ready" message of a fresh worker
+            worker.ready = True
+            self._dispatch()
+            return
+        future, worker.future, worker.task = worker.future, None, None
+        worker.pages += 1
+        if future is not None and not future.done():
+            future.set_result(result)
+        if worker.pages >= self.max_pages_per_worker:
+            self._replace(worker, None)
+        self._dispatch()
+
+    def _check_timeout(self, worker: _Worker, task: int) -> None:
+        if worker.task == task and worker.future is not None:
+            self._replace(worker, WorkerFailed(
+                "extract_timeout", f"extraction took over {self.timeout:.0f} s; worker replaced"))
+
+    def _replace(self, worker: _Worker, failure: WorkerFailed | None) -> None:
+        """Stop `worker` (killing it if it is stuck), fail its page, and start a fresh one."""
+        self.loop.remove_reader(worker.conn.fileno())
+        if failure is not None:
+            logger.warning("%s", failure)
+            self.replaced += 1
+            if worker.future is not None and not worker.future.done():
+                worker.future.set_exception(failure)
+            worker.process.kill()
+        else:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                worker.process.kill()
+        worker.conn.close()
+        worker.process.join(timeout=5)
+        index = self.workers.index(worker)
+        self.workers[index] = self._spawn()
+        self._dispatch()
+
+    def close(self) -> None:
+        for worker in self.workers:
+            self.loop.remove_reader(worker.conn.fileno())
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        for worker in self.workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
+            worker.conn.close()
+        for _, _, future in self.queue:
+            if not future.done():
+                future.cancel()

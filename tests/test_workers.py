@@ -1,0 +1,77 @@
+"""The extraction worker pool: results equal in-process extraction; a stuck or killed worker is
+replaced, only its page fails, and the pool keeps working."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+
+import pytest
+
+from crawler.extract import extract_article
+from crawler.workers import ExtractionPool, WorkerFailed
+
+PAGE = ("<html lang='en'><head><title>Dam repairs finished</title><meta property='og:type' content='article'>"
+        "</head><body><article><h1>Dam repairs finished</h1>"
+        + "".join(f"<p>Engineers finished grouting the foundations of the Mosul dam, part {i}, the ministry said "
+                  f"on Tuesday, ending a four-year programme.</p>" for i in range(6))
+        + "</article></body></html>")
+# a 1 MB report of 9000 paragraphs: seconds of extraction
+SLOW = ("<html><head><title>Report</title></head><body><article><h1>Report</h1>"
+        + "".join(f"<p>Paragraph {i} of a long report on the water levels of the Tigris and Euphrates rivers.</p>"
+                  for i in range(9000)) + "</article></body></html>")
+
+
+def run(coroutine):
+    return asyncio.new_event_loop().run_until_complete(coroutine)
+
+
+def test_pool_results_equal_in_process_extraction():
+    async def go():
+        pool = ExtractionPool(2, timeout=30)
+        try:
+            results = await asyncio.gather(*(pool.extract(PAGE, f"https://s.example/{i}") for i in range(6)))
+        finally:
+            pool.close()
+        return results
+
+    results = run(go())
+    assert [r.to_dict() for r in results] == [extract_article(PAGE, f"https://s.example/{i}").to_dict() for i in range(6)]
+
+
+def test_stuck_worker_is_replaced_and_only_its_page_fails():
+    async def go():
+        pool = ExtractionPool(1, timeout=0.3)
+        try:
+            await pool.extract(PAGE, "https://s.example/warm")  # the worker is up: timing starts now
+            with pytest.raises(WorkerFailed) as caught:
+                await pool.extract(SLOW, "https://s.example/slow")
+            after = await pool.extract(PAGE, "https://s.example/ok")
+        finally:
+            pool.close()
+        return caught.value, after, pool.replaced
+
+    failure, after, replaced = run(go())
+    assert failure.reason == "extract_timeout"
+    assert after.title == "Dam repairs finished" and replaced == 1
+
+
+def test_killed_worker_is_replaced_and_only_its_page_fails():
+    async def go():
+        pool = ExtractionPool(1, timeout=30)
+        try:
+            await pool.extract(PAGE, "https://s.example/warm")
+            task = asyncio.ensure_future(pool.extract(SLOW, "https://s.example/slow"))
+            await asyncio.sleep(0.3)
+            os.kill(pool.workers[0].process.pid, signal.SIGKILL)  # as the OOM killer would
+            with pytest.raises(WorkerFailed) as caught:
+                await task
+            after = await pool.extract(PAGE, "https://s.example/ok")
+        finally:
+            pool.close()
+        return caught.value, after
+
+    failure, after = run(go())
+    assert failure.reason == "worker_crashed"
+    assert after.title == "Dam repairs finished"
