@@ -257,11 +257,20 @@ def meta_authors(page: Page, login: bool = False) -> list[str]:
 
 
 AUTHORISH = re.compile(r"author|byline|by-line|writer|contributor|posted-?by|creator", re.I)
-NOT_BYLINE = re.compile(r"bio|desc|avatar|img|image|photo|pic|thumb|social|follow|role|job|position|count|"
-                        r"email|mail|more|icon|share|date|time|comment|quote|testimonial|review|title-wrap", re.I)
+# Words of a class that mark a part of an author block other than the name.
+NOT_BYLINE_WORDS = {"bio", "biography", "desc", "description", "avatar", "img", "image", "photo", "pic", "picture",
+                    "thumb", "thumbnail", "social", "follow", "role", "job", "position", "count", "email", "mail",
+                    "more", "icon", "share", "date", "time", "comment", "comments", "quote", "pullquote",
+                    "testimonial", "review", "reviewer", "checkbox", "form"}
+_CLASS_WORDS = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
+
+
+def _not_byline(marker: str) -> bool:
+    return any(word.lower() in NOT_BYLINE_WORDS for word in _CLASS_WORDS.split(marker) if word)
 AUTHOR_HREF = re.compile(r"/(?:author|authors|writer|writers|people|staff|contributors?|profiles?|experts?|team|"
                          r"journalists?|columnists?|bio)/[^/?#]+", re.I)
 BY_TEXT = re.compile(r"^(?:by|written by|posted by|words by|story by|von|par|por|door|بقلم|كتب)(?:\s|:|$)", re.I)
+LABEL_ONLY = re.compile(r"^(?:by|written\s+by|posted\s+by|authors?|writers?|autor)\s*:?$", re.I)
 NOT_IN = {"figcaption", "blockquote", "cite", "q", "figure", "script", "style", "noscript", "button", "svg",
           "select", "option", "label", "form"}
 
@@ -276,7 +285,7 @@ def _candidates(scope) -> list:
         if (
             element.get("itemprop") == "author"
             or "author" in (element.get("rel") or "").split()
-            or (AUTHORISH.search(marker) and not NOT_BYLINE.search(marker))
+            or (AUTHORISH.search(marker) and not _not_byline(marker))
             or (tag == "a" and AUTHOR_HREF.search(element.get("href") or ""))
             or (element.text and BY_TEXT.match(element.text.strip()))
         ):
@@ -337,12 +346,16 @@ def html_authors(page: Page, scope=None) -> list[str]:
             continue
         if any(a.tag in NOT_IN for a in element.iterancestors()):
             continue
-        if len(squash("".join(element.itertext()))) > 300:
-            continue
+        text = squash("".join(element.itertext()))
+        marked = AUTHORISH.search(f"{element.get('class', '')} {element.get('id', '')}") or element.get("itemprop")
+        if len(text) > (600 if marked else 120):
+            continue  # an author block may carry a bio; a bare "By ..." line is short
         done.add(element)
         names = byline_names(element, site)
+        parent = element.getparent()
+        if not names and LABEL_ONLY.match(text) and parent is not None:
+            names = byline_names(parent, site)  # "Written by" here, the name in the next element
         if names:
-            parent = element.getparent()
             if parent is not None and len(squash("".join(parent.itertext()))) <= 150:
                 more = byline_names(parent, site)
                 if set(names) < set(more):

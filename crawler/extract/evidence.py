@@ -28,7 +28,7 @@ CHROME_WORDS = {
 }
 CHROME_PHRASES = re.compile(
     r"site-header|site-footer|page-footer|jp-post-flair|more-stories|read-next|you-may|also-like|next-post|"
-    r"prev-post|post-navigation|author-box|about-author",
+    r"prev-post|post-navigation",
     re.I,
 )
 # Inside an article these are the story's own header and meta blocks, not chrome.
