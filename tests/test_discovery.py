@@ -19,7 +19,8 @@ def test_news_sitemap_gives_url_title_and_date():
     [entry] = parse_sitemap(NEWS_SITEMAP).entries
     assert (entry.url, entry.title, entry.published_at, entry.lastmod, entry.is_sitemap) == (
         "https://site.example/a.html", "A story", "2025-03-01T09:30:00+04:00", "2025-03-02", False)
-    assert entry.hints() == {"title": "A story", "published_at": "2025-03-01T09:30:00+04:00", "origin": "sitemap"}
+    assert entry.hints() == {"title": "A story", "published_at": "2025-03-01T09:30:00+04:00", "lastmod": "2025-03-02",
+                             "origin": "sitemap"}
 
 
 def test_sitemap_index_entries_are_sitemaps():
