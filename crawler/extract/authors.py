@@ -17,7 +17,7 @@ from .evidence import Page, fold_name, iter_text_segments, squash, types_of, une
 
 BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:article|story|post|words|text|reporting|report)\s+)?"
-    r"(?:written\s+by|authored\s+by|posted\s+by|published\s+by|created\s+by|by|authors?|writers?|"
+    r"(?:written\s+by|authored\s+by|posted\s+by|published\s+by|created\s+by|article\s+by|by|authors?|writers?|"
     r"von|par|por|door|av|di|autor(?:in)?|كتب|بقلم|بواسطة)\b\s*[:\-–—]?\s*",
     re.I,
 )
@@ -57,7 +57,7 @@ ROLE_WORDS = {
 }
 # Words that never occur in a name: navigation, page furniture, sections.
 NOT_NAME_WORDS = {
-    "admin", "administrator", "webmaster", "staff", "guest", "unknown", "undefined", "null", "none", "anonymous",
+    "admin", "administrator", "webmaster", "guest", "unknown", "undefined", "null", "none", "anonymous",
     "user", "home", "about", "contact", "facebook", "twitter", "linkedin", "instagram", "pinterest",
     "youtube", "tiktok", "reddit", "whatsapp", "email", "e-mail", "rss", "threads", "bluesky", "mastodon",
     "telegram", "print", "share", "follow", "more", "posts", "articles", "bio", "profile", "website", "reply",
@@ -70,11 +70,12 @@ NOT_NAME_WORDS = {
     "fri", "sat", "sun", "today", "yesterday", "ago", "listen", "audio", "podcast", "watch", "video",
     "originally", "accept", "learn", "guide", "guides", "wellness", "resources", "insights", "size",
 }
-NOT_NAMES = {"x", "by", "editor", "editors", "author", "authors", "team", "the author", "about the author",
+NOT_NAMES = {"x", "by", "editor", "editors", "author", "authors", "team", "staff", "the author", "about the author",
              "our team", "editorial team", "editorial staff", "sign in"}
-# Words that make an author the site's own team when the rest is the site's name.
-TEAM_WORDS = ("editorialteam", "editorialstaff", "team", "staff", "editors", "newsroom", "newsdesk", "editorial",
-              "official", "admin", "blog")
+# After the site's name, these make an author the site itself ("Acme Editorial Team").
+SITE_DESK_WORDS = ("editorialteam", "editorialstaff", "editors", "editorial", "official", "admin", "blog")
+# A team signs a story only when no person does.
+TEAM_NAME = re.compile(r"\b(?:team|staff|editors|editorial|newsroom|desk|contributors?)\b", re.I)
 PARTICLES = {"van", "der", "den", "de", "la", "le", "da", "di", "von", "bin", "ibn", "al", "el", "du", "dos",
              "das", "del", "della", "ten", "ter", "y", "zu", "st.", "mc", "mac", "o'", "d'", "of", "the"}
 _DATE_TAIL = re.compile(r"(?:\s*[-–—|•·,]\s*|\s+on\s+|\s+)(?:\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}|"
@@ -103,10 +104,8 @@ class Site:
         for site in self.declared | self.hosts:
             if not site:
                 continue
-            if folded == site or (folded.startswith(site) and folded[len(site):] in TEAM_WORDS):
-                return True
-            if folded.endswith(site) and folded[: -len(site)] in TEAM_WORDS + ("the",):
-                return True
+            if folded == site or (folded.startswith(site) and folded[len(site):] in SITE_DESK_WORDS):
+                return True  # "Acme", "Acme Editorial Team" (the site's desk; "Acme Team" may sign stories)
         return False
 
 
@@ -266,11 +265,17 @@ _CLASS_WORDS = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
 
 
 def _not_byline(marker: str) -> bool:
-    return any(word.lower() in NOT_BYLINE_WORDS for word in _CLASS_WORDS.split(marker) if word)
+    """'author-image', 'author_bio': a part of the author block other than the name."""
+    for token in marker.split():
+        words = [w.lower() for w in _CLASS_WORDS.split(token) if w]
+        if words and words[-1] in NOT_BYLINE_WORDS:
+            return True
+    return False
 AUTHOR_HREF = re.compile(r"/(?:author|authors|writer|writers|people|staff|contributors?|profiles?|experts?|team|"
                          r"journalists?|columnists?|bio)/[^/?#]+", re.I)
-BY_TEXT = re.compile(r"^(?:by|written by|posted by|words by|story by|von|par|por|door|بقلم|كتب)(?:\s|:|$)", re.I)
-LABEL_ONLY = re.compile(r"^(?:by|written\s+by|posted\s+by|authors?|writers?|autor)\s*:?$", re.I)
+BY_TEXT = re.compile(r"^(?:by|written by|posted by|words by|story by|article by|authors?:?$|von|par|por|door|بقلم|كتب)"
+                     r"(?:\s|:|$)", re.I)
+LABEL_ONLY = re.compile(r"^(?:by|written\s+by|posted\s+by|article\s+by|authors?|writers?|autor)\s*:?$", re.I)
 NOT_IN = {"figcaption", "blockquote", "cite", "q", "figure", "script", "style", "noscript", "button", "svg",
           "select", "option", "label", "form"}
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from .authors import hint_authors, html_authors, jsonld_authors, meta_authors
+from .authors import TEAM_NAME, hint_authors, html_authors, jsonld_authors, meta_authors
 from .dates import to_iso
 from .evidence import Page, squash, types_of, unescape
 from .language import detect_language, script_of
@@ -59,16 +59,24 @@ def _site_name(page: Page, meta: Meta) -> None:
 
 
 def _authors(page: Page, meta: Meta, hints: dict, scope) -> None:
+    """The first source naming a person wins; teams and organisations only when none does."""
     people, orgs = jsonld_authors(page)
-    meta.set("authors", people, "jsonld")
-    meta.set("authors", meta_authors(page), "meta")
-    meta.set("authors", hint_authors(hints, page), hints.get("origin", "feed"))
-    if scope is not None:
-        meta.set("authors", html_authors(page, scope), "html")
-    meta.set("authors", html_authors(page), "html")
-    meta.set("authors", jsonld_authors(page, login=True)[0], "jsonld")  # a bare user name, at last
-    meta.set("authors", meta_authors(page, login=True), "meta")
-    meta.set("authors", orgs, "jsonld")
+    origin = hints.get("origin", "feed")
+    sources = [
+        (people, "jsonld"),
+        (meta_authors(page), "meta"),
+        (hint_authors(hints, page), origin),
+        (html_authors(page, scope) if scope is not None else [], "html"),
+        (html_authors(page), "html"),
+        (jsonld_authors(page, login=True)[0], "jsonld"),  # a bare user name, at last
+        (meta_authors(page, login=True), "meta"),
+    ]
+    for names, source in sources:
+        if names and not all(TEAM_NAME.search(name) for name in names):
+            meta.set("authors", names, source)
+            return
+    for names, source in [*sources, (orgs, "jsonld")]:
+        meta.set("authors", names, source)
 
 
 def _article_scope(h1):
