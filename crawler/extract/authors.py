@@ -145,7 +145,8 @@ def _is_credential(part: str) -> bool:
 
 
 def _is_role(part: str) -> bool:
-    return any(word.strip(".,()").lower() in ROLE_WORDS for word in part.split())
+    words = [word.strip(".,()").lower() for word in part.split()]
+    return any(word in ROLE_WORDS or (word.endswith("s") and word[:-1] in ROLE_WORDS) for word in words)
 
 
 def looks_like_name(text: str, strict: bool = True, login: bool = False) -> bool:
