@@ -239,3 +239,11 @@ def test_wordpress_block_theme_terms():
     meta = metadata(body=body)
     assert meta.values["categories"] == ["Iraq"]
     assert meta.values["tags"] == ["dams"]
+
+
+def test_ambiguous_numeric_date_takes_the_reading_the_page_confirms():
+    body = '<article><h1>Wine styles</h1><div class="blog-date">03/10/2023</div>' + BODY + '</article>'
+    confirmed = page("", body, url="https://wine.example/blog/2023/october/03/wine-styles/")
+    assert find_dates(confirmed, {})[0].moment.date().isoformat() == "2023-10-03"
+    unconfirmed = page("", body, url="https://wine.example/blog/wine-styles/")
+    assert find_dates(unconfirmed, {})[0].moment.date().isoformat() == "2023-03-10"

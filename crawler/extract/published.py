@@ -20,7 +20,7 @@ from typing import Any, Iterator
 
 from htmldate import find_date
 
-from .dates import get_zone, is_future, parse_datetime, parse_human
+from .dates import MONTHS, get_zone, is_future, parse_datetime, parse_human
 from .evidence import Page, iter_text_segments, squash
 
 PUBLISHED_META = (
@@ -156,6 +156,7 @@ def header_dates(page: Page) -> tuple[list[Dated], list[Dated]]:
             moment = parse_datetime(squash("".join(element.itertext())), human=True)
         if moment is None:
             continue
+        moment = _settle_ambiguous(value, moment, page)
         {"published": published, "modified": modified, "": neutral}[kind].append(Dated(moment, "html"))
     return published + neutral, modified
 
@@ -189,6 +190,38 @@ def header_text_date(page: Page, h1) -> Dated | None:
             continue
         return Dated(moment, "html")
     return None
+
+
+_AMBIGUOUS = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{4}\b")
+_URL_MONTH_DAY = re.compile(r"/((?:19|20)\d{2})/([a-z]{3,9})/(\d{1,2})(?:/|$)", re.I)
+
+
+def _settle_ambiguous(text: str, moment: datetime, page: Page) -> datetime:
+    """'03/10/2023' is read month first unless the page says otherwise elsewhere: the other
+    reading is taken when it is the day in the URL or in the page's own machine-readable dates."""
+    match = _AMBIGUOUS.search(text)
+    if not match or int(match[1]) > 12 or int(match[2]) > 12 or match[1] == match[2]:
+        return moment
+    try:
+        other = moment.replace(month=moment.day, day=moment.month)
+    except ValueError:
+        return moment
+    days = {d.date() for d in _page_days(page)}
+    return other if other.date() in days and moment.date() not in days else moment
+
+
+def _page_days(page: Page) -> list[datetime]:
+    found = [m for m in (parse_datetime(v) for v in page.tree.xpath("//time/@datetime")[:50]) if m]
+    day = url_day(page.url)
+    if day:
+        found.append(day)
+    named = _URL_MONTH_DAY.search(page.url or "")
+    if named and named[2].lower() in MONTHS:
+        try:
+            found.append(datetime(int(named[1]), MONTHS[named[2].lower()], int(named[3])))
+        except ValueError:
+            pass
+    return found
 
 
 def _body_start(page: Page) -> int:
