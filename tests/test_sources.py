@@ -124,3 +124,22 @@ def test_probe_prints_a_ready_source_entry(site_server):
     import tomllib
 
     assert tomllib.loads(entry)["source"][0] == {"name": "gulf", "url": base}
+
+
+def test_a_spider_subclass_covers_what_the_keys_cannot(tmp_path, site_server):
+    base = site_server("bayan-app")  # an app-shell home page; articles only behind a JSON API
+    generic = run_crawl(base, tmp_path / "generic.db")
+    assert generic.returncode == 0 and generic.stats.get("news/stored/new", 0) == 0
+    db_path = tmp_path / "api.db"
+    command = ["crawl", "news-json-api", "-a", f"url={base}", "-a", "api=/api/articles?page=1",
+               "-s", f"NEWS_DB_PATH={db_path}"]
+    done = subprocess.run([sys.executable, "-m", "scrapy", *command], cwd=ROOT, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute("SELECT title, authors, published_at FROM articles ORDER BY published_at").fetchall()
+    assert rows == [
+        ("Oman and the Emirates sign rail link deal", '["Hessa Al-Mansoori"]', "2025-04-01T08:00:00+04:00"),
+        ("Qatar extends summer working-hours ban", '["Yousef Darwish"]', "2025-04-02T10:30:00+03:00"),
+        ("Bahrain restores pearling trail houses", '["Noor Al-Khalifa"]', "2025-04-03T12:15:00+03:00"),
+    ]

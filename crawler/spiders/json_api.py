@@ -1,0 +1,47 @@
+"""An example of a source-specific spider: a site whose home page is a JavaScript app shell, with no
+links, feed or sitemap; its articles are listed only by a paged JSON API. Everything else (fetching,
+extraction, rejects, stores, incremental skips) is the `news` spider's.
+
+    scrapy crawl news-json-api -a url=https://site.example/ -a api=/api/articles?page=1
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.extract import Rejection
+from crawler.spiders.news import NewsSpider
+from crawler.spiders.site import SiteState
+
+
+class JsonApiNewsSpider(NewsSpider):
+    """`news` plus a JSON listing: {"articles": [{"url", "title", "published"}], "next": url|null}."""
+
+    name = "news-json-api"
+
+    def __init__(self, *args, api: str = "/api/articles?page=1", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.api = api
+
+    def start_site(self, site: SiteState) -> Iterator[scrapy.Request]:
+        yield from super().start_site(site)
+        yield from self._discovery(site, urljoin(site.base_url, self.api), self.parse_api, "api", announced=True)
+
+    def parse_api(self, response: Response) -> Iterator[scrapy.Request | Rejection]:
+        site = self._site(response)
+        try:
+            listing = json.loads(response.body)
+            articles, next_page = listing["articles"], listing.get("next")
+        except (ValueError, KeyError, TypeError) as exc:
+            yield from self._discovery_error(site, response.url, "api", f"not an article listing: {exc!r}")
+            return
+        for article in articles:
+            hints = {"title": article.get("title"), "published_at": article.get("published"), "origin": "feed"}
+            yield from self._page(site, urljoin(response.url, article["url"]), {k: v for k, v in hints.items() if v})
+        if next_page:
+            yield from self._discovery(site, urljoin(response.url, next_page), self.parse_api, "api", announced=True)
