@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import secrets
 from datetime import datetime, timezone
 from typing import Any
@@ -106,6 +107,9 @@ class CrawlRunsExtension:
                     runs.append(store.record_run(run_id=self.run_id, source=source, **times,
                                                  health=health, health_warning=warning,
                                                  **run_row(stats, source if len(sources) > 1 else None)))
+        except (sqlite3.Error, OSError) as exc:  # the store itself failed: the pipeline said so already
+            logger.error("could not record crawl run %s in %s: %s", self.run_id, self.db_path, exc)
+            return
         except Exception:  # the crawl is over; losing its summary rows must not hide its results
             logger.exception("could not record crawl run %s in %s", self.run_id, self.db_path)
             return

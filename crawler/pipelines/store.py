@@ -77,7 +77,12 @@ class StorePipeline:
     async def open_spider(self) -> None:
         for source in getattr(self.crawler.spider, "sites", {}):
             lock = RunLock(self.db_path, source)
-            if not lock.acquire():
+            try:
+                acquired = lock.acquire()
+            except OSError as exc:  # cannot even write the lock file beside the store
+                self._fail("store_error", f"cannot write beside the store {self.db_path}: {exc}")
+                return
+            if not acquired:
                 self._fail("already_running", "another crawl of source '%s' into %s is running (pid %s); "
                            "this one stops without crawling" % (source, self.db_path, lock.holder()))
                 return
