@@ -18,6 +18,8 @@ NEWS_MAX_CRAWL_DELAY = 30  # longest robots.txt Crawl-delay (seconds) honoured
 NEWS_RECRAWL = ""  # "all": fetch stored stories and unchanged feeds/sitemaps again (a full re-crawl)
 NEWS_SOURCES = "sources.toml"  # declared sources (issue #8)
 NEWS_RUN_ID = ""  # crawl_runs.run_id for this crawl; empty: a fresh UTC-time-based id
+NEWS_NEARDUP = True  # near-duplicate clusters (cluster_id): off skips the cluster pipeline
+NEWS_NEARDUP_THRESHOLD = 0.3  # estimated Jaccard similarity at which two bodies are one story
 
 # --- politeness and limits -----------------------------------------------------------------
 USER_AGENT = "news-crawler/0.1 (+https://github.com/news-crawler/news-crawler)"
@@ -52,6 +54,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.validate.ValidatePipeline": 100,
     "crawler.pipelines.normalise.NormalisePipeline": 200,
     "crawler.pipelines.dedupe.DedupePipeline": 300,
+    "crawler.pipelines.cluster.ClusterPipeline": 400,  # near-duplicates share a cluster_id
     "crawler.pipelines.store.StorePipeline": 900,
 }
 EXTENSIONS = {

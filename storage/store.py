@@ -207,6 +207,34 @@ class Store:
         rows = list(self.db["articles"].rows_where("url = ?", [url], limit=1))
         return StoredArticle.from_row(rows[0]) if rows else None
 
+    # --- near-duplicate clusters -----------------------------------------------------------
+
+    def candidates(self, bands: Iterable[tuple[int, int]], limit: int = 8) -> list[tuple[int, str, int | None]]:
+        """Stored articles that share at least one MinHash band (band, hash) with `bands`, most
+        shared bands first: (article id, url, cluster_id). Candidates only: confirm by similarity."""
+        pairs = list(bands)
+        if not pairs:
+            return []
+        sql = (
+            f"WITH wanted(band, hash) AS (VALUES {', '.join('(?, ?)' for _ in pairs)}) "
+            "SELECT a.id, a.url, a.cluster_id FROM wanted "
+            "JOIN minhash_bands m ON m.band = wanted.band AND m.hash = wanted.hash "
+            "JOIN articles a ON a.id = m.article_id "
+            "GROUP BY a.id ORDER BY count(*) DESC, a.id LIMIT ?"
+        )
+        args = [value for pair in pairs for value in pair] + [limit]
+        return [(row[0], row[1], row[2]) for row in self.db.execute(sql, args).fetchall()]
+
+    def cluster_of(self, url: str) -> int | None:
+        """The cluster_id of the stored article at `url` (None when unknown or not clustered)."""
+        row = self.db.execute("SELECT cluster_id FROM articles WHERE url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    def cluster(self, cluster_id: int) -> list[StoredArticle]:
+        """The stored copies of one story (articles sharing `cluster_id`), first stored first."""
+        rows = self.db["articles"].rows_where("cluster_id = ?", [cluster_id], order_by="id")
+        return [StoredArticle.from_row(row) for row in rows]
+
     def articles(
         self,
         source: str | None = None,

@@ -1,0 +1,204 @@
+"""Near-duplicates: MinHash over word shingles of a body, LSH bands to find candidates, and an
+estimate of Jaccard similarity to confirm them. Pure: no Scrapy, no store, no clock.
+
+Signatures are deterministic (fixed seed, SHA-1 of each shingle, datasketch's `affine32` scheme),
+so bands written by one crawl match those computed by the next. Changing `Params` (or the
+datasketch scheme) changes every band: stored bands would then no longer match new ones.
+The defaults were chosen by measuring on fixtures/neardup/ (`bench/neardup.py`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from datasketch import MinHash
+
+_WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Wire boilerplate that differs between copies of one story and repeats across different stories
+# of one agency: credit lines, copyright notices, a bare "(Agency)" or "Source: Agency" line.
+_CREDIT = re.compile(
+    r"^\(?(?:additional reporting|reporting|writing|editing|compiled|produced)\s+by\b"
+    r"|^\([^()]{2,60}\)$|^source:\s|^(?:copyright\b|©)|all rights reserved",
+    re.IGNORECASE,
+)
+# A dateline before the first sentence: "BAGHDAD/ERBIL, Sept 27 (Agency) - ", "ERBIL — ",
+# "DUBAI (Agency) - ", "البصرة (وكالة ...) - ".
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'/ -]*[A-Z.](?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*)*)*(?:,?\s[A-Z][a-z]{2,4}\.?\s\d{1,2})?"
+    r"(?:\s\([^()]{2,60}\))?|\w+(?:\s\w+)?\s\([^()]{2,60}\))\s+[-–—]{1,2}\s+"
+)
+SCHEME = "affine32"  # datasketch >= 2.0; named so that a new default cannot change our bands
+
+
+@dataclass(frozen=True)
+class Params:
+    """Shingle size (words), weight of numbers, MinHash permutations = bands x rows, and the
+    estimated Jaccard similarity at or above which two texts are one story."""
+
+    shingle: int = 4
+    number_weight: int = 8  # each number in the text counts as this many extra shingles
+    bands: int = 42
+    rows: int = 3
+    threshold: float = 0.3
+    seed: int = 1  # of the MinHash permutations
+
+    @property
+    def num_perm(self) -> int:
+        return self.bands * self.rows
+
+
+DEFAULT = Params()
+
+Signature = np.ndarray  # num_perm uint32 minimum hash values
+
+
+def clean(text: str) -> str:
+    """The body without wire credit lines, copyright notices and a leading dateline."""
+    paragraphs = [p.strip() for p in text.split("\n\n")]
+    paragraphs = [p for p in paragraphs if p and not (len(p) < 300 and _CREDIT.search(p))]
+    if paragraphs:
+        paragraphs[0] = _DATELINE.sub("", paragraphs[0], count=1)
+    return "\n\n".join(paragraphs)
+
+
+def features(text: str, params: Params = DEFAULT) -> set[bytes]:
+    """What a signature is computed over: the word shingles of the cleaned text, plus each number
+    in it `number_weight` times (copies of a story keep its figures; a templated story of the
+    same kind, like next quarter's results, changes them)."""
+    text = clean(text)
+    found = shingles(text, params.shingle)
+    if found:
+        for number in {n.replace(",", "") for n in _NUMBER.findall(text)}:
+            found.update(f"#{number}#{copy}".encode() for copy in range(params.number_weight))
+    return found
+
+
+def shingles(text: str, size: int = DEFAULT.shingle) -> set[bytes]:
+    """The set of `size`-word shingles of `text` (case-folded words; punctuation ignored).
+    A text shorter than `size` words is one shingle; a text without words has none."""
+    words = _WORD.findall(text.casefold())
+    if not words:
+        return set()
+    if len(words) <= size:
+        return {" ".join(words).encode()}
+    return set(map(str.encode, map(" ".join, zip(*(words[i:] for i in range(size))))))
+
+
+@lru_cache(maxsize=16)
+def _permutations(num_perm: int, seed: int) -> np.ndarray:
+    return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+
+
+def signature(text: str, params: Params = DEFAULT) -> Signature | None:
+    """The MinHash signature of `text`'s shingles; None when it has no words."""
+    found = features(text, params)
+    if not found:
+        return None
+    minhash = MinHash(num_perm=params.num_perm, seed=params.seed, scheme=SCHEME,
+                      permutations=_permutations(params.num_perm, params.seed))
+    minhash.update_batch(found)
+    return minhash.hashvalues.copy()
+
+
+def bands(sig: Signature, params: Params = DEFAULT) -> list[tuple[int, int]]:
+    """LSH bands of a signature: (band number, signed 64-bit hash of its rows), SQLite-safe.
+    Two texts of similarity s share at least one band with probability 1 - (1 - s**rows)**bands."""
+    rows = params.rows
+    return [
+        (band, int.from_bytes(hashlib.blake2b(sig[band * rows:(band + 1) * rows].tobytes(),
+                                              digest_size=8).digest(), "little", signed=True))
+        for band in range(params.bands)
+    ]
+
+
+def similarity(a: Signature, b: Signature) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two signatures (same Params)."""
+    if a.shape != b.shape:
+        raise ValueError("signatures of different sizes")
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+def candidate_probability(s: float, params: Params = DEFAULT) -> float:
+    """Probability that two texts of Jaccard similarity `s` share at least one band."""
+    return 1.0 - (1.0 - s ** params.rows) ** params.bands
+
+
+class BandIndex:
+    """In-memory LSH index of the most recent `capacity` signatures, by key.
+
+    The cluster pipeline keeps the items of the running crawl here until the store has them;
+    the oldest entries are forgotten first."""
+
+    def __init__(self, params: Params = DEFAULT, capacity: int = 10_000) -> None:
+        self.params = params
+        self.capacity = capacity
+        self.buckets: dict[tuple[int, int], list[Hashable]] = {}
+        # oldest first: key -> (signature, bands, payload)
+        self.entries: dict[Hashable, tuple[Signature, list[tuple[int, int]], object]] = {}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self.entries
+
+    def payload(self, key: Hashable) -> object:
+        """The payload stored with `key` (KeyError when it is not indexed)."""
+        return self.entries[key][2]
+
+    def add(self, key: Hashable, sig: Signature, value: object = None,
+            sig_bands: list[tuple[int, int]] | None = None) -> None:
+        """Index `sig` under `key` with a payload (e.g. the cluster id), replacing an older entry."""
+        if key in self.entries:
+            self.remove(key)
+        sig_bands = sig_bands if sig_bands is not None else bands(sig, self.params)
+        self.entries[key] = (sig, sig_bands, value)
+        for band in sig_bands:
+            self.buckets.setdefault(band, []).append(key)
+        while len(self.entries) > self.capacity:
+            self.remove(next(iter(self.entries)))
+
+    def remove(self, key: Hashable) -> None:
+        _, sig_bands, _ = self.entries.pop(key)
+        for band in sig_bands:
+            keys = self.buckets.get(band)
+            if keys is not None:
+                keys.remove(key)
+                if not keys:
+                    del self.buckets[band]
+
+    def candidates(self, sig_bands: Iterable[tuple[int, int]]) -> list[Hashable]:
+        """Keys that share at least one band, most shared bands first."""
+        counts: dict[Hashable, int] = {}
+        for band in sig_bands:
+            for key in self.buckets.get(band, ()):
+                counts[key] = counts.get(key, 0) + 1
+        return sorted(counts, key=counts.__getitem__, reverse=True)
+
+    def best(self, sig: Signature, sig_bands: list[tuple[int, int]] | None = None,
+             threshold: float | None = None) -> tuple[Hashable, object, float] | None:
+        """The most similar indexed entry at or above the threshold: (key, payload, similarity)."""
+        threshold = self.params.threshold if threshold is None else threshold
+        sig_bands = sig_bands if sig_bands is not None else bands(sig, self.params)
+        found = None
+        for key in self.candidates(sig_bands):
+            other, _, value = self.entries[key]
+            score = similarity(sig, other)
+            if score >= threshold and (found is None or score > found[2]):
+                found = (key, value, score)
+        return found
+
+
+def cluster_key(url: str) -> int:
+    """The cluster id a story starts when it is the first copy seen: a 53-bit hash of its canonical
+    URL. Known before the row exists and the same in every process, so two crawls writing one
+    store at once never hand out one id twice (as max(cluster_id) + 1 would); below 2**53, so it
+    survives JSON readers that parse numbers as doubles."""
+    digest = hashlib.blake2b(url.encode("utf-8"), digest_size=8, person=b"news-cluster").digest()
+    return int.from_bytes(digest, "big") >> 11
