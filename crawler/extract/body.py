@@ -18,7 +18,7 @@ from trafilatura.settings import Document
 
 from .pagetype import TEASERS, prose_chars
 from .prune import unmask_layout
-from .render import render
+from .render import Block, render
 from .tidy import tidy
 
 
@@ -37,8 +37,12 @@ CONFIG = BodyConfig()
 
 @dataclass
 class Reading:
-    text: str
+    blocks: list[Block]
     document: Document | None
+
+    @property
+    def length(self) -> int:
+        return sum(len(block.text) + 2 for block in self.blocks)
 
 
 def _read(tree, url: str, **mode) -> Reading:
@@ -53,12 +57,12 @@ def _read(tree, url: str, **mode) -> Reading:
         **mode,
     )
     if document is None or document.body is None:
-        return Reading("", document)
-    return Reading("\n\n".join(render(document.body)), document)
+        return Reading([], document)
+    return Reading(render(document.body), document)
 
 
-def _distance(text: str, prose: int, slack: int) -> float:
-    return abs(math.log((len(text) + slack) / (prose + slack)))
+def _distance(reading: Reading, prose: int, slack: int) -> float:
+    return abs(math.log((reading.length + slack) / (prose + slack)))
 
 
 def extract_body(tree, url: str, config: BodyConfig = CONFIG) -> tuple[str, Document | None]:
@@ -66,7 +70,7 @@ def extract_body(tree, url: str, config: BodyConfig = CONFIG) -> tuple[str, Docu
     prose = prose_chars(tree, tree.xpath(TEASERS))
     unmask_layout(tree)
     reading = _read(tree, url, favor_recall=True)
-    if prose and len(reading.text) < config.second_opinion_below * prose:
+    if prose and reading.length < config.second_opinion_below * prose:
         other = _read(tree, url)
-        reading = min((reading, other), key=lambda r: _distance(r.text, prose, config.length_slack))
-    return tidy(reading.text), reading.document
+        reading = min((reading, other), key=lambda r: _distance(r, prose, config.length_slack))
+    return "\n\n".join(block.text for block in tidy(reading.blocks)), reading.document

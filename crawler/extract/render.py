@@ -7,9 +7,11 @@ is a line break inside its paragraph; a table row is its cells joined by " | ".
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # Elements that end the paragraph before them and start a new one.
 BLOCKS = {"p", "head", "item", "quote", "code", "row", "list", "table", "div", "figure", "note", "body", "doc"}
+KINDS = {"p", "head", "item", "quote"}
 _SPACES = re.compile(r"[^\S\n]+")
 
 
@@ -19,15 +21,24 @@ def _clean(text: str, keep_lines: bool = True) -> str:
     return ("\n" if keep_lines else " ").join(line for line in lines if line)
 
 
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the body and what it was: p, head (heading), item, quote, code, row."""
+
+    kind: str
+    text: str
+
+
 class _Writer:
     def __init__(self) -> None:
-        self.paragraphs: list[str] = []
+        self.paragraphs: list[Block] = []
         self.buffer: list[str] = []
+        self.kind = "p"
 
     def flush(self) -> None:
         text = _clean("".join(self.buffer))
         if text:
-            self.paragraphs.append(text)
+            self.paragraphs.append(Block(self.kind, text))
         self.buffer = []
 
     def inline(self, element) -> None:
@@ -56,7 +67,7 @@ class _Writer:
             cells.append(_clean("".join(part.buffer), keep_lines=False))
         text = " | ".join(cell for cell in cells if cell)
         if text:
-            self.paragraphs.append(text)
+            self.paragraphs.append(Block("row", text))
 
     def block(self, element) -> None:
         if element.tag == "row":
@@ -66,9 +77,10 @@ class _Writer:
             self.flush()
             code = "\n".join(line.rstrip() for line in "".join(element.itertext()).strip("\n").split("\n"))
             if code.strip():
-                self.paragraphs.append(code)
+                self.paragraphs.append(Block("code", code))
             return
         self.flush()
+        outer, self.kind = self.kind, element.tag if element.tag in KINDS else "p"
         if element.text:
             self.buffer.append(element.text)
         for child in element:
@@ -78,10 +90,12 @@ class _Writer:
                 self.inline(child)
             if child.tail:
                 self.buffer.append(child.tail)
+                self.kind = element.tag if element.tag in KINDS else "p"
         self.flush()
+        self.kind = outer
 
 
-def render(body) -> list[str]:
+def render(body) -> list[Block]:
     """The paragraphs of a trafilatura XML body (or any element of that vocabulary)."""
     writer = _Writer()
     writer.block(body)

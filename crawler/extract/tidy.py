@@ -1,8 +1,114 @@
-"""Text-level clean-up of an extracted body (paragraphs split by blank lines)."""
+"""Block-level clean-up of an extracted body: chrome that survived extraction.
+
+- the closing chrome: from a heading such as "Related posts", "About the author", "References",
+  "Share this", or a copyright/cookie line, in the last part of the text, to the end;
+- tables of contents: a "Table of contents" / "In this article" heading and the list after it;
+- repeats: a run of blocks that the body already holds (mobile and desktop copies of a section).
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 
-def tidy(text: str) -> str:
-    """The body without chrome that survived extraction."""
-    return text
+from .render import Block
+
+# Headings that open the chrome after a story.
+CLOSING_HEADINGS = re.compile(
+    r"^(?:about the (?:author|authors|reviewer|writer|expert)s?|meet the (?:author|expert)s?|written by|reviewed by"
+    r"|(?:fact[- ])?checked by|edited by|contributors?"
+    r"|related(?: (?:posts?|articles?|content|stories|reading|reads|resources|guides|topics|links))?"
+    r"|you (?:may|might) also (?:like|enjoy|be interested in)|you['’]ll also (?:like|love)"
+    r"|recommended(?: (?:for you|reading|articles|posts|stories))?|more (?:from|on|in|by) .{1,40}"
+    r"|more (?:articles|posts|stories)|read (?:this )?next|recent (?:articles|posts|stories)"
+    r"|latest (?:articles|posts|stories)|also read|up next|popular (?:posts|articles|stories)|trending(?: now)?"
+    r"|share(?: this)?(?: (?:article|post|story|page|content))?|subscribe(?: to .{1,40})?|sign up for .{1,40}"
+    r"|join our newsletter|newsletter|article sources|footnotes"
+    r"|disclaimer|disclosure|tags|filed under|leave a (?:reply|comment)|comments?"
+    r"|did you find this .{1,30}|was this (?:article|page|post) helpful\??|rate this (?:article|post|page)"
+    r")\s*:?$",
+    re.I,
+)
+# Lines that open the chrome after a story whatever follows them.
+CLOSING_LINES = re.compile(
+    r"^(?:©|copyright ©|copyright \d{4}|\(c\) \d{4}|all rights reserved|we use cookies|this (?:web)?site uses cookies"
+    r"|photo credits?:|image credits?:|(?:written|reviewed) by\b.{0,60}$)",
+    re.I,
+)
+TOC_HEADINGS = re.compile(r"^(?:table of contents|contents|in this (?:article|post|guide)|on this page|jump to"
+                          r"|what['’]s (?:in this|inside)|quick links|skip to)\s*:?$", re.I)
+
+
+@dataclass(frozen=True)
+class TidyConfig:
+    closing_after: float = 0.5  # a closing heading counts once this share of the text is behind it
+    heading_chars: int = 60  # a paragraph this short, without a final stop, may be a heading
+    repeat_run: int = 5  # a repeated run of this many blocks is a copy (short repeats are the story's own)
+
+
+CONFIG = TidyConfig()
+
+
+def _heading_like(block: Block, config: TidyConfig) -> bool:
+    return block.kind == "head" or (block.kind == "p" and len(block.text) <= config.heading_chars
+                                   and not block.text.rstrip().endswith((".", "!", "?")))
+
+
+def without_closing_chrome(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
+    total = sum(len(b.text) for b in blocks)
+    seen = 0
+    for index, block in enumerate(blocks):
+        if index and seen >= config.closing_after * total:
+            text = block.text.strip()
+            if CLOSING_LINES.match(text) or (_heading_like(block, config) and CLOSING_HEADINGS.match(text)):
+                return blocks[:index]
+        seen += len(block.text)
+    return blocks
+
+
+def without_contents_lists(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
+    out: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        if _heading_like(block, config) and TOC_HEADINGS.match(block.text.strip()):
+            index += 1
+            while index < len(blocks) and blocks[index].kind == "item":
+                index += 1
+            continue
+        out.append(block)
+        index += 1
+    return out
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def without_repeats(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
+    keys = [_key(b.text) for b in blocks]
+    first: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        first.setdefault(key, index)
+    keep = [True] * len(blocks)
+    index = 0
+    while index < len(blocks):
+        earlier = first[keys[index]]
+        if earlier < index and keys[index]:
+            run = 0
+            while index + run < len(blocks) and earlier + run < index and keys[earlier + run] == keys[index + run]:
+                run += 1
+            if run >= config.repeat_run:
+                for offset in range(run):
+                    keep[index + offset] = False
+                index += run
+                continue
+        index += 1
+    return [b for b, kept in zip(blocks, keep) if kept]
+
+
+def tidy(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
+    """The body's blocks without chrome that survived extraction."""
+    blocks = without_repeats(blocks, config)
+    blocks = without_contents_lists(blocks, config)
+    return without_closing_chrome(blocks, config)
