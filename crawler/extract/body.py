@@ -1,7 +1,7 @@
 """The article text: trafilatura over a pruned tree, checked against the page, tidied, rendered.
 
 1. trafilatura in its recall mode reads the pruned page (class words that name a layout device
-   rather than a role are hidden from its boilerplate filter first: see `prune.unmask_layout`);
+   rather than a role were hidden from its boilerplate filter by `prune`), without chrome by tag;
 2. when that text is much shorter than the running prose the page carries, trafilatura's balanced
    mode gives a second opinion, and the reading whose length is nearer the page's prose wins;
 3. the text is tidied (see `tidy`) and rendered as paragraphs split by blank lines.
@@ -10,14 +10,13 @@
 from __future__ import annotations
 
 import math
-from copy import deepcopy
 from dataclasses import dataclass
 
 import trafilatura
 from trafilatura.settings import Document
 
-from .pagetype import TEASERS, prose_chars
-from .prune import unmask_layout
+from .prose import NOT_TEXT, chrome, prose_chars
+from .prune import remove
 from .render import Block, render
 from .tidy import tidy
 
@@ -47,7 +46,7 @@ class Reading:
 
 def _read(tree, url: str, **mode) -> Reading:
     document = trafilatura.bare_extraction(
-        deepcopy(tree),  # trafilatura edits the tree it is given; the page stays whole for others
+        tree,  # trafilatura works on a copy of it
         url=url,
         include_comments=False,
         include_tables=True,
@@ -65,11 +64,22 @@ def _distance(reading: Reading, prose: int, slack: int) -> float:
     return abs(math.log((reading.length + slack) / (prose + slack)))
 
 
+def _strip(tree, page_chrome: list) -> None:
+    """Drop page chrome by tag and non-text elements of the body: trafilatura drops them too, and
+    its own filters run much faster over what is left."""
+    body = tree.find("body")
+    doomed = page_chrome + [e for e in (body if body is not None else tree).iter(*NOT_TEXT)]
+    for element in doomed:
+        if element.getparent() is not None:
+            remove(element)
+
+
 def extract_body(tree, url: str, config: BodyConfig = CONFIG) -> tuple[str, Document | None]:
     """(body text, trafilatura document) for a pruned lxml tree; body is '' when nothing is found."""
-    prose = prose_chars(tree, tree.xpath(TEASERS))
-    unmask_layout(tree)
-    reading = _read(tree, url, favor_recall=True)
+    page_chrome = chrome(tree)
+    prose = prose_chars(tree, page_chrome)
+    _strip(tree, page_chrome)
+    reading = _read(tree, url, favor_recall=True, fast=True)
     if prose and reading.length < config.second_opinion_below * prose:
         other = _read(tree, url)
         reading = min((reading, other), key=lambda r: _distance(r, prose, config.length_slack))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from .prose import chrome, prose_chars, squash
+
 # Paths that are listings whatever the page holds: pagination and date archives.
 LISTING_PATH = re.compile(
     r"^(?:/.*)?/page/\d+/?$"
@@ -43,60 +45,19 @@ UTILITY_SLUG = re.compile(
     re.I,
 )
 TEASERS = (
-    '//article | //*[contains(concat(" ", normalize-space(@class), " "), " hentry ")]'
-    ' | //li[contains(concat(" ", normalize-space(@class), " "), " wp-block-post ")]'
+    '//article | //*[contains(@class, "hentry")][contains(concat(" ", normalize-space(@class), " "), " hentry ")]'
+    ' | //li[contains(@class, "wp-block-post")][contains(concat(" ", normalize-space(@class), " "), " wp-block-post ")]'
 )
-# Running prose: paragraphs of at least PROSE_PARAGRAPH characters outside page chrome and outside
-# teasers (blocks shorter than TEASER_CHARS); PROSE_MIN characters of it make a story.
-PROSE_PARAGRAPH = 80
+# Running prose (see prose.py) outside teasers (blocks shorter than TEASER_CHARS); PROSE_MIN
+# characters of it make a story.
 TEASER_CHARS = 1000
-NOT_TEXT = {"head", "script", "style", "noscript", "template", "svg", "select", "textarea"}
 PROSE_MIN = 1000
-def _words(text: str) -> str:
-    return " ".join(text.split())
 
 
-def _chrome(tree) -> list:
-    """Navigation, asides and page header/footer; not one that wraps the story (broken markup)."""
-    found = []
-    for element in tree.iter("nav", "aside", "header", "footer"):
-        if element.find(".//article") is not None or element.find(".//main") is not None:
-            continue
-        if element.tag in ("header", "footer") and any(a.tag in ("article", "main") for a in element.iterancestors()):
-            continue  # the story's own header or footer
-        found.append(element)
-    return found
-
-
-def _run(text: str | None) -> int:
-    """Length of a text run that counts as prose (whitespace squashed), else 0."""
-    if not text or len(text) < PROSE_PARAGRAPH:
-        return 0
-    length = len(_words(text))
-    return length if length >= PROSE_PARAGRAPH else 0
-
-
-def prose_chars(tree, teasers=()) -> int:
-    """Characters of running prose in the page, leaving out chrome and short teaser blocks.
-
-    A paragraph counts whole; outside paragraphs, long runs of bare text count (pages built of divs).
-    """
-    skip = set(_chrome(tree))  # elements (lxml keeps one proxy per node while it is referenced)
-    skip.update(t for t in teasers if len(_words(t.text_content())) < TEASER_CHARS)
-    stack = [tree]  # not just <body>: broken pages leave parts of the story beside it
-    total = 0
-    while stack:
-        element = stack.pop()
-        if element in skip or not isinstance(element.tag, str) or element.tag in NOT_TEXT:
-            continue
-        if element.tag == "p":
-            total += _run(element.text_content())
-            continue
-        total += _run(element.text)
-        for child in element:
-            stack.append(child)
-            total += _run(child.tail)
-    return total
+def prose_outside_teasers(tree, teasers=()) -> int:
+    """Characters of running prose in the page, leaving out chrome and short teaser blocks."""
+    small = [t for t in teasers if len(squash(t.text_content())) < TEASER_CHARS]
+    return prose_chars(tree, chrome(tree) + small)
 
 
 def _is_wordpress(tree, body_classes: set[str]) -> bool:
@@ -128,7 +89,7 @@ def _hard_reason(tree, url: str, body_classes: set[str]) -> str | None:
     return None
 
 
-def _soft_reason(tree, url: str, body_classes: set[str], has_article_ld: bool, teasers: list) -> str | None:
+def _soft_reason(tree, url: str, body_classes: set[str], has_article_ld: bool) -> str | None:
     path = urlsplit(url).path or "/"
     if TAXONOMY_PATH.match(path):
         return f"listing URL {path}"
@@ -142,8 +103,9 @@ def _soft_reason(tree, url: str, body_classes: set[str], has_article_ld: bool, t
     og_type = (tree.xpath('string(//meta[@property="og:type"]/@content)') or "").strip().lower()
     if og_type in ARTICLE_OG_TYPES:
         return None
-    if len(teasers) >= 3:
-        return f"listing of {len(teasers)} teasers"
+    teasers = len(tree.xpath(TEASERS))
+    if teasers >= 3:
+        return f"listing of {teasers} teasers"
     return None
 
 
@@ -153,12 +115,11 @@ def listing_reason(tree, url: str, has_article_ld: bool) -> str | None:
     reason = _hard_reason(tree, url, body_classes)
     if reason:
         return reason
-    teasers = tree.xpath(TEASERS)
-    reason = _soft_reason(tree, url, body_classes, has_article_ld, teasers)
+    reason = _soft_reason(tree, url, body_classes, has_article_ld)
     if reason is None:
         return None
     if has_article_ld or tree.xpath('//meta[@property="article:published_time"]'):
         return None
-    if prose_chars(tree, teasers) >= PROSE_MIN:
+    if prose_outside_teasers(tree, tree.xpath(TEASERS)) >= PROSE_MIN:
         return None
     return reason

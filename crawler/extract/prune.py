@@ -180,9 +180,19 @@ def class_words(element) -> set[str]:
     return set(_WORD.findall(_CASE.sub(" ", value).lower())) if value.strip() else set()
 
 
-def _chrome_by_words(tree, words: frozenset[str]) -> list:
-    found = [e for e in tree.iter(*WORD_PRUNED_TAGS) if (e.get("class") or e.get("id")) and class_words(e) & words]
-    return [e for e in found if not _holds_prose(e)]
+@lru_cache(maxsize=8)
+def _words_pretest(words: frozenset[str]) -> re.Pattern:
+    """A quick test that some word may be there (as a substring of class or id, any case)."""
+    return re.compile("|".join(sorted(map(re.escape, words))), re.I)
+
+
+def _named_chrome(element, names: str | None, ident: str | None, words: frozenset[str]) -> bool:
+    if element.tag not in WORD_PRUNED_TAGS or not words:
+        return False
+    pretest = _words_pretest(words)
+    if not ((names and pretest.search(names)) or (ident and pretest.search(ident))):
+        return False
+    return bool(class_words(element) & words) and not _holds_prose(element)
 
 
 def _holds_prose(element) -> bool:
@@ -196,10 +206,23 @@ def _holds_prose(element) -> bool:
 
 
 def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = CHROME_WORDS) -> int:
-    """Remove every element matching a prune selector or chrome word from `tree`, in place; return how many."""
+    """Remove every element matching a prune selector or chrome word from `tree`, in place; return how many.
+
+    Layout-device words in the class of the elements kept are neutralised on the way (LAYOUT_WORDS).
+    """
     matcher = compile_selectors(PRUNE_SELECTORS + tuple(extra))
-    found = [element for element in tree.iter() if isinstance(element.tag, str) and matcher.matches(element)]
-    found.extend(_chrome_by_words(tree, words))
+    body = tree.find("body")
+    found = []
+    for element in (body if body is not None else tree).iter():  # one walk: pages are large
+        if not isinstance(element.tag, str):
+            continue
+        names, ident = element.get("class"), element.get("id")
+        if names is None and ident is None:
+            continue
+        if matcher.matches(element) or _named_chrome(element, names, ident, words):
+            found.append(element)
+        elif names and _LAYOUT.search(names):
+            element.set("class", _LAYOUT.sub(lambda m: LAYOUT_WORDS[m.group(0)], names))
     for xpath in matcher.xpaths:
         found.extend(tree.xpath(xpath))
     doomed = set(found)
@@ -223,7 +246,8 @@ _LAYOUT = re.compile("|".join(LAYOUT_WORDS))
 def unmask_layout(tree) -> int:
     """Rewrite layout-device words inside class attributes so that they read as neutral; return how many."""
     changed = 0
-    for element in tree.iter():
+    body = tree.find("body")
+    for element in (body if body is not None else tree).iter():
         names = element.get("class") if isinstance(element.tag, str) else None
         if names and _LAYOUT.search(names):
             element.set("class", _LAYOUT.sub(lambda m: LAYOUT_WORDS[m.group(0)], names))
