@@ -195,14 +195,40 @@ def _named_chrome(element, names: str | None, ident: str | None, words: frozense
     return bool(class_words(element) & words) and not _holds_prose(element)
 
 
-def _holds_prose(element) -> bool:
+def _holds_prose(element, paragraphs: int = 0) -> bool:
+    wanted = paragraphs or CHROME_WORDS_KEEP_PARAGRAPHS
     long_paragraphs = 0
     for paragraph in element.iter("p"):
         if len(" ".join(paragraph.text_content().split())) >= 80:
             long_paragraphs += 1
-            if long_paragraphs >= CHROME_WORDS_KEEP_PARAGRAPHS:
+            if long_paragraphs >= wanted:
                 return True
     return False
+
+
+# Collapsed accordions and tabs hide part of the story (style="display:none", aria-hidden, a
+# "hidden" class) until clicked; trafilatura drops whatever is hidden. A hidden block holding a
+# paragraph of prose is shown again; hidden menus, pop-ups and templates hold none.
+UNHIDE_PARAGRAPHS = 1
+_HIDING_CLASS = re.compile(r"(?:^|\s)(?:hidden|hide|is-hidden|collapsed?|d-none)(?:\s|$)")
+
+
+def _hidden(element) -> bool:
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return ("display:none" in style or "visibility:hidden" in style or element.get("aria-hidden") == "true"
+            or element.get("hidden") is not None or bool(_HIDING_CLASS.search(element.get("class") or "")))
+
+
+def _unhide(element) -> None:
+    style = re.sub(r"(?i)(display\s*:\s*none|visibility\s*:\s*hidden);?", "", element.get("style") or "")
+    if style.strip():
+        element.set("style", style)
+    elif "style" in element.attrib:
+        del element.attrib["style"]
+    for attribute in ("aria-hidden", "hidden"):
+        element.attrib.pop(attribute, None)
+    if element.get("class"):
+        element.set("class", _HIDING_CLASS.sub(" ", element.get("class")).strip())
 
 
 def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = CHROME_WORDS) -> int:
@@ -218,11 +244,16 @@ def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = CHROME_WORD
             continue
         names, ident = element.get("class"), element.get("id")
         if names is None and ident is None:
+            if _hidden(element) and _holds_prose(element, UNHIDE_PARAGRAPHS):
+                _unhide(element)
             continue
         if matcher.matches(element) or _named_chrome(element, names, ident, words):
             found.append(element)
-        elif names and _LAYOUT.search(names):
-            element.set("class", _LAYOUT.sub(lambda m: LAYOUT_WORDS[m.group(0)], names))
+        else:
+            if names and _LAYOUT.search(names):
+                element.set("class", _LAYOUT.sub(lambda m: LAYOUT_WORDS[m.group(0)], names))
+            if _hidden(element) and _holds_prose(element, UNHIDE_PARAGRAPHS):
+                _unhide(element)
     for xpath in matcher.xpaths:
         found.extend(tree.xpath(xpath))
     doomed = set(found)
