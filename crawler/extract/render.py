@@ -45,7 +45,7 @@ class _Writer:
         """Text of an inline element and its inline children (blocks inside are flattened)."""
         if element.tag == "lb":
             self.buffer.append("\n")
-        elif element.tag in BLOCKS or element.tag == "cell":
+        elif (element.tag in BLOCKS and element.tag != "code") or element.tag == "cell":
             self.buffer.append(" ")
         if element.text:
             self.buffer.append(element.text)
@@ -53,7 +53,7 @@ class _Writer:
             self.inline(child)
             if child.tail:
                 self.buffer.append(child.tail)
-        if element.tag in BLOCKS or element.tag == "cell":
+        if (element.tag in BLOCKS and element.tag != "code") or element.tag == "cell":
             self.buffer.append(" ")
 
     def row(self, element) -> None:
@@ -68,6 +68,14 @@ class _Writer:
         text = " | ".join(cell for cell in cells if cell)
         if text:
             self.paragraphs.append(Block("row", text))
+
+    @staticmethod
+    def _inline_code(parent, child) -> bool:
+        """`<code>` inside running text (a paragraph, heading, item or cell) without line breaks."""
+        if child.tag != "code" or parent.tag not in ("p", "head", "item", "cell", "quote"):
+            return False
+        return "\n" not in "".join(child.itertext()).strip("\n") and (bool((parent.text or "").strip()) or bool(
+            (child.tail or "").strip()) or child.getprevious() is not None)
 
     def block(self, element) -> None:
         if element.tag == "row":
@@ -84,7 +92,7 @@ class _Writer:
         if element.text:
             self.buffer.append(element.text)
         for child in element:
-            if child.tag in BLOCKS:
+            if child.tag in BLOCKS and not self._inline_code(element, child):
                 self.block(child)
             else:
                 self.inline(child)
