@@ -44,7 +44,8 @@ UTILITY_SLUG = re.compile(
     r"|my-account|cart|checkout|subscribe|newsletter|advertise|advertising|careers|jobs|faqs?|donate|search)$",
     re.I,
 )
-TEASERS = (
+# Blocks that may be teasers: a teaser's heading links to the story it announces.
+TEASER_BLOCKS = (
     '//article | //*[contains(@class, "hentry")][contains(concat(" ", normalize-space(@class), " "), " hentry ")]'
     ' | //li[contains(@class, "wp-block-post")][contains(concat(" ", normalize-space(@class), " "), " wp-block-post ")]'
 )
@@ -52,6 +53,17 @@ TEASERS = (
 # characters of it make a story.
 TEASER_CHARS = 1000
 PROSE_MIN = 1000
+
+
+def teasers(tree) -> list:
+    """Blocks of the page that announce another story: an article/entry whose heading is a link."""
+    found = []
+    for block in tree.xpath(TEASER_BLOCKS):
+        for heading in block.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+            if heading.find(".//a[@href]") is not None or any(a.tag == "a" and a.get("href") for a in heading.iterancestors()):
+                found.append(block)
+                break
+    return found
 
 
 def prose_outside_teasers(tree, teasers=()) -> int:
@@ -103,9 +115,9 @@ def _soft_reason(tree, url: str, body_classes: set[str], has_article_ld: bool) -
     og_type = (tree.xpath('string(//meta[@property="og:type"]/@content)') or "").strip().lower()
     if og_type in ARTICLE_OG_TYPES:
         return None
-    teasers = len(tree.xpath(TEASERS))
-    if teasers >= 3:
-        return f"listing of {teasers} teasers"
+    count = len(teasers(tree))
+    if count >= 3:
+        return f"listing of {count} teasers"
     return None
 
 
@@ -120,6 +132,6 @@ def listing_reason(tree, url: str, has_article_ld: bool) -> str | None:
         return None
     if has_article_ld or tree.xpath('//meta[@property="article:published_time"]'):
         return None
-    if prose_outside_teasers(tree, tree.xpath(TEASERS)) >= PROSE_MIN:
+    if prose_outside_teasers(tree, teasers(tree)) >= PROSE_MIN:
         return None
     return reason
