@@ -37,6 +37,12 @@ def _parse(html: str):
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
         return None
+    # A page that repeats its <html> leaves the second document beside the root: read it too.
+    body = tree.find("body")
+    for stray in list(tree.itersiblings()):
+        if stray.tag == "html" and body is not None:
+            inner = stray.find("body")
+            body.extend(list(inner) if inner is not None else [c for c in stray if c.tag != "head"])
     return tree
 
 
