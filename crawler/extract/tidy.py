@@ -3,6 +3,7 @@
 - the closing chrome: from a heading such as "Related posts", "About the author", "References",
   "Share this", or a copyright/cookie line, in the last part of the text, to the end;
 - tables of contents: a "Table of contents" / "In this article" heading and the list after it;
+- sign-offs: a short paragraph late in the text asking to comment, follow, subscribe, share;
 - repeats: a run of blocks that the body already holds (mobile and desktop copies of a section).
 """
 
@@ -35,6 +36,14 @@ CLOSING_LINES = re.compile(
     r"|photo credits?:|image credits?:|(?:written|reviewed) by\b.{0,60}$)",
     re.I,
 )
+# Calls to engage ("leave a comment", "follow us", "subscribe to", "pin it"): two of them in a short
+# paragraph of the story's second half make it the author's sign-off, not the story.
+ENGAGEMENT = re.compile(
+    r"leave (?:a|us a|me a) (?:comment|reply|review|rating|star rating)|rate (?:this|the) (?:recipe|post|article)"
+    r"|follow (?:me|us|along)|subscribe (?:to|my|our)|sign up (?:for|to)|mailing list|share (?:this|it) with"
+    r"|pin (?:it|this)\b|tag (?:me|us)\b|join (?:our|my) (?:community|list|email|newsletter)",
+    re.I,
+)
 TOC_HEADINGS = re.compile(r"^(?:table of contents|contents|in this (?:article|post|guide)|on this page|jump to"
                           r"|what['’]s (?:in this|inside)|quick links|skip to)\s*:?$", re.I)
 
@@ -43,6 +52,7 @@ TOC_HEADINGS = re.compile(r"^(?:table of contents|contents|in this (?:article|po
 class TidyConfig:
     closing_after: float = 0.5  # a closing heading counts once this share of the text is behind it
     heading_chars: int = 60  # a paragraph this short, without a final stop, may be a heading
+    engagement_chars: int = 600  # a sign-off paragraph is shorter than this
     repeat_run: int = 5  # a repeated run of this many blocks is a copy (short repeats are the story's own)
 
 
@@ -81,6 +91,19 @@ def without_contents_lists(blocks: list[Block], config: TidyConfig = CONFIG) -> 
     return out
 
 
+def without_sign_offs(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
+    total = sum(len(b.text) for b in blocks)
+    seen, out = 0, []
+    for block in blocks:
+        late = seen >= config.closing_after * total
+        seen += len(block.text)
+        if late and len(block.text) < config.engagement_chars:
+            if len({m.group(0).lower() for m in ENGAGEMENT.finditer(block.text)}) >= 2:
+                continue
+        out.append(block)
+    return out
+
+
 def _key(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
@@ -111,4 +134,5 @@ def tidy(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
     """The body's blocks without chrome that survived extraction."""
     blocks = without_repeats(blocks, config)
     blocks = without_contents_lists(blocks, config)
+    blocks = without_sign_offs(blocks, config)
     return without_closing_chrome(blocks, config)
