@@ -1,9 +1,10 @@
 """Near-duplicates: MinHash over word shingles of a body, LSH bands to find candidates, and an
 estimate of Jaccard similarity to confirm them. Pure: no Scrapy, no store, no clock.
 
-Signatures are deterministic (fixed seed, SHA-1 of each shingle, datasketch's `affine32` scheme),
-so bands written by one crawl match those computed by the next. Changing `Params` (or the
-datasketch scheme) changes every band: stored bands would then no longer match new ones.
+Signatures are deterministic (fixed seed, SHA-1 of each shingle, the `affine32` MinHash scheme of
+datasketch 2.0, reimplemented here and checked against it in the tests), so bands written by one
+crawl match those computed by the next. Changing `Params` or the hashing changes every band:
+stored bands would then no longer match new ones.
 The defaults were chosen by measuring on fixtures/neardup/ (`bench/neardup.py`).
 """
 
@@ -12,11 +13,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 
 _WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -33,7 +33,6 @@ _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'/ -]*[A-Z.](?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*)*)*(?:,?\s[A-Z][a-z]{2,4}\.?\s\d{1,2})?"
     r"(?:\s\([^()]{2,60}\))?|\w+(?:\s\w+)?\s\([^()]{2,60}\))\s+[-–—]{1,2}\s+"
 )
-SCHEME = "affine32"  # datasketch >= 2.0; named so that a new default cannot change our bands
 
 
 @dataclass(frozen=True)
@@ -90,20 +89,42 @@ def shingles(text: str, size: int = DEFAULT.shingle) -> set[bytes]:
     return set(map(str.encode, map(" ".join, zip(*(words[i:] for i in range(size))))))
 
 
+# MurmurHash3's 32-bit finalizer (shifts and multipliers), applied before the permutations.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
 @lru_cache(maxsize=16)
-def _permutations(num_perm: int, seed: int) -> np.ndarray:
-    return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The affine permutations h -> a*h + b mod 2^32 (odd a: a bijection), drawn as datasketch's
+    "affine32" scheme draws them, so signatures equal datasketch 2.0's bit for bit."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+def _sha1_32(feature: bytes) -> int:
+    return int.from_bytes(hashlib.sha1(feature).digest()[:4], "little")
 
 
 def signature(text: str, params: Params = DEFAULT) -> Signature | None:
-    """The MinHash signature of `text`'s shingles; None when it has no words."""
+    """The MinHash signature of `text`'s shingles; None when it has no words.
+
+    MinHash with SHA-1 feature hashes, a Murmur3 finalizer and affine permutations (datasketch's
+    "affine32" scheme, written out in numpy: datasketch pulls in scipy, 50 MB in every extraction
+    worker, for this one loop)."""
     found = features(text, params)
     if not found:
         return None
-    minhash = MinHash(num_perm=params.num_perm, seed=params.seed, scheme=SCHEME,
-                      permutations=_permutations(params.num_perm, params.seed))
-    minhash.update_batch(found)
-    return minhash.hashvalues.copy()
+    a, b = _permutations(params.num_perm, params.seed)
+    hv = np.fromiter(map(_sha1_32, found), dtype=np.uint32, count=len(found)).reshape(-1, 1)
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    hv = hv ^ (hv >> s3)
+    return (hv * a + b).min(axis=0)
 
 
 def bands(sig: Signature, params: Params = DEFAULT) -> list[tuple[int, int]]:
@@ -202,3 +223,8 @@ def cluster_key(url: str) -> int:
     survives JSON readers that parse numbers as doubles."""
     digest = hashlib.blake2b(url.encode("utf-8"), digest_size=8, person=b"news-cluster").digest()
     return int.from_bytes(digest, "big") >> 11
+
+
+def same_signature_params(params: Params) -> bool:
+    """True when `params` make the same signatures as DEFAULT (they may differ in threshold only)."""
+    return replace(params, threshold=DEFAULT.threshold) == DEFAULT

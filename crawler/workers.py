@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from crawler.extract import Rejection, extract_article
+from crawler import neardup
+from crawler.extract import Article, Rejection, extract_article
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ def _serve(conn: Connection) -> None:
         args, kwargs = task
         try:
             result = extract_article(*args, **kwargs)
+            if isinstance(result, Article):  # the near-duplicate signature is CPU work too: done here
+                result.minhash = neardup.signature(result.body)
         except Exception as exc:  # a bug on one page must not take the worker down
             result = Rejection(url=args[1], reason="extract_error", detail=repr(exc)[:500])
         conn.send(result)
@@ -68,7 +71,7 @@ class ExtractionPool:
         self.timeout = timeout
         self.max_pages_per_worker = max_pages_per_worker  # recycle workers: bounded memory
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["crawler.extract"])
+        self.context.set_forkserver_preload(["crawler.extract", "crawler.neardup"])
         self.loop = asyncio.get_event_loop()
         self.queue: deque[tuple[tuple, dict, asyncio.Future]] = deque()
         self.ids = itertools.count()

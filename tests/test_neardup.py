@@ -279,3 +279,12 @@ def test_the_wordpress_site_has_no_near_duplicates(site_server, tmp_path):
     assert len(found) == 31  # distinct stories: each starts its own cluster
     assert None not in found.values() and len(set(found.values())) == 31
     assert result.stats["news/clusters/new"] == 31 and "news/clusters/joined" not in result.stats
+
+
+def test_signature_equals_datasketch_affine32_bit_for_bit():
+    datasketch = pytest.importorskip("datasketch")
+    body = TEXTS[0].read_text("utf-8")
+    found = neardup.features(body, neardup.DEFAULT)
+    reference = datasketch.MinHash(num_perm=neardup.DEFAULT.num_perm, seed=neardup.DEFAULT.seed, scheme="affine32")
+    reference.update_batch(found)
+    assert (neardup.signature(body) == reference.hashvalues).all()
