@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import trafilatura
 from trafilatura.settings import Document
 
-from .prose import NOT_TEXT, chrome, prose_chars
+from .prose import chrome, prose_chars
 from .prune import remove
 from .render import Block, render
 from .tidy import tidy
@@ -65,11 +65,9 @@ def _distance(reading: Reading, prose: int, slack: int) -> float:
 
 
 def _strip(tree, page_chrome: list) -> None:
-    """Drop page chrome by tag and non-text elements of the body: trafilatura drops them too, and
-    its own filters run much faster over what is left."""
-    body = tree.find("body")
-    doomed = page_chrome + [e for e in (body if body is not None else tree).iter(*NOT_TEXT)]
-    for element in doomed:
+    """Drop page chrome by tag: trafilatura drops it too, and its own filters run much faster over
+    what is left. (Scripts stay: its balanced mode weighs the page's whole text.)"""
+    for element in page_chrome:
         if element.getparent() is not None:
             remove(element)
 

@@ -180,21 +180,6 @@ def class_words(element) -> set[str]:
     return set(_WORD.findall(_CASE.sub(" ", value).lower())) if value.strip() else set()
 
 
-@lru_cache(maxsize=8)
-def _words_pretest(words: frozenset[str]) -> re.Pattern:
-    """A quick test that some word may be there (as a substring of class or id, any case)."""
-    return re.compile("|".join(sorted(map(re.escape, words))), re.I)
-
-
-def _named_chrome(element, names: str | None, ident: str | None, words: frozenset[str]) -> bool:
-    if element.tag not in WORD_PRUNED_TAGS or not words:
-        return False
-    pretest = _words_pretest(words)
-    if not ((names and pretest.search(names)) or (ident and pretest.search(ident))):
-        return False
-    return bool(class_words(element) & words) and not _holds_prose(element)
-
-
 def _holds_prose(element, paragraphs: int = 0) -> bool:
     wanted = paragraphs or CHROME_WORDS_KEEP_PARAGRAPHS
     long_paragraphs = 0
@@ -211,6 +196,10 @@ def _holds_prose(element, paragraphs: int = 0) -> bool:
 # paragraph of prose is shown again; hidden menus, pop-ups and templates hold none.
 UNHIDE_PARAGRAPHS = 1
 _HIDING_CLASS = re.compile(r"(?:^|\s)(?:hidden|hide|is-hidden|collapsed?|d-none)(?:\s|$)")
+
+
+_MAYBE_HIDDEN = ('//body//*[@hidden or @aria-hidden or contains(@style, "none") or contains(@style, "hidden")'
+                 ' or contains(@class, "hid") or contains(@class, "collaps") or contains(@class, "d-none")]')
 
 
 def _hidden(element) -> bool:
@@ -231,6 +220,25 @@ def _unhide(element) -> None:
         element.set("class", _HIDING_CLASS.sub(" ", element.get("class")).strip())
 
 
+@lru_cache(maxsize=8)
+def _words_pretest(words: frozenset[str]) -> re.Pattern:
+    """A quick test that a chrome word may be there (a substring of class or id)."""
+    return re.compile("|".join(sorted(map(re.escape, words))))
+
+
+def _chrome_by_words(root, words: frozenset[str]) -> list:
+    if not words:
+        return []
+    pretest = _words_pretest(words)
+    found = []
+    for element in root.iter(*WORD_PRUNED_TAGS):
+        names, ident = element.get("class"), element.get("id")
+        if (names and pretest.search(names)) or (ident and pretest.search(ident)):
+            if class_words(element) & words and not _holds_prose(element):
+                found.append(element)
+    return found
+
+
 def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = CHROME_WORDS) -> int:
     """Remove every element matching a prune selector or chrome word from `tree`, in place; return how many.
 
@@ -238,22 +246,19 @@ def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = CHROME_WORD
     """
     matcher = compile_selectors(PRUNE_SELECTORS + tuple(extra))
     body = tree.find("body")
-    found = []
-    for element in (body if body is not None else tree).iter():  # one walk: pages are large
-        if not isinstance(element.tag, str):
+    root = body if body is not None else tree
+    found = _chrome_by_words(root, words)
+    for element in root.iter():  # one walk over everything: pages are large
+        names = element.get("class")
+        if names is None and element.get("id") is None or not isinstance(element.tag, str):
             continue
-        names, ident = element.get("class"), element.get("id")
-        if names is None and ident is None:
-            if _hidden(element) and _holds_prose(element, UNHIDE_PARAGRAPHS):
-                _unhide(element)
-            continue
-        if matcher.matches(element) or _named_chrome(element, names, ident, words):
+        if matcher.matches(element):
             found.append(element)
-        else:
-            if names and _LAYOUT.search(names):
-                element.set("class", _LAYOUT.sub(lambda m: LAYOUT_WORDS[m.group(0)], names))
-            if _hidden(element) and _holds_prose(element, UNHIDE_PARAGRAPHS):
-                _unhide(element)
+        elif names and _LAYOUT.search(names):
+            element.set("class", _LAYOUT.sub(lambda m: LAYOUT_WORDS[m.group(0)], names))
+    for element in tree.xpath(_MAYBE_HIDDEN):
+        if _hidden(element) and _holds_prose(element, UNHIDE_PARAGRAPHS):
+            _unhide(element)
     for xpath in matcher.xpaths:
         found.extend(tree.xpath(xpath))
     doomed = set(found)

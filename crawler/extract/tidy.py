@@ -105,7 +105,7 @@ def without_sign_offs(blocks: list[Block], config: TidyConfig = CONFIG) -> list[
 
 
 def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(text.lower().split())
 
 
 def without_repeats(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
