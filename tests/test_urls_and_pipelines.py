@@ -46,3 +46,19 @@ def test_normalise_cleans_whitespace_dates_names_and_hash():
     assert item.authors == ["Jane Doe", "Omar"]
     assert item.published_at == "2020-07-28T15:16:00+03:00"
     assert item.content_hash == content_hash("one\n\ntwo\n\nthree")
+
+
+def test_listing_links_of_one_shape_are_capped():
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from crawler.sources import Source
+    from crawler.spiders.site import SiteState, url_shape
+
+    assert url_shape("http://s/events?month=7&day=3") == url_shape("http://s/events?month=12") == "/events?"
+    assert url_shape("http://s/page/12/") == "/page/#/"
+    site = SiteState(Source(name="s", url="http://s/"))
+    stats = MemoryStatsCollector(get_crawler())
+    allowed = [site.within_pattern_budget(f"http://s/events?month={n}", 30, stats) for n in range(100)]
+    assert allowed.count(True) == 30 and not any(allowed[30:])
+    assert stats.get_value("news/budget/pattern_capped") == 1

@@ -476,6 +476,10 @@ class NewsSpider(scrapy.Spider):
 
     def _page(self, site: SiteState, url: str, hints: dict, via_listing: bool = False) -> Iterator[scrapy.Request]:
         """A page request (parked while WordPress REST is pending), within the source's rules and budget."""
+        if via_listing:  # listings repeat their links: decide once per URL (and count it once)
+            if url in site.listing_links:
+                return
+            site.listing_links.add(url)
         if not site.is_on_site(url, self.crawler.stats) or not site.allows(url):
             return
         if not self._worth_fetching(site, url, hints):

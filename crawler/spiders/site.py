@@ -37,6 +37,7 @@ class SiteState:
         self.sitemaps_open = False  # opened by a non-WordPress home page or a failed REST API
         self.archive_links: set[str] = set()
         self.feed_urls: set[str] = set()
+        self.listing_links: set[str] = set()  # links already met on listing pages
         self.pages_requested = 0
         self.pattern_counts: dict[str, int] = {}
 
