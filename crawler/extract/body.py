@@ -1,7 +1,8 @@
 """The article text: trafilatura over a pruned tree, checked against the page, tidied, rendered.
 
-1. trafilatura in its recall mode reads the pruned page (class words that name a layout device
-   rather than a role were hidden from its boilerplate filter by `prune`), without chrome by tag;
+1. trafilatura in its recall mode reads the pruned page without chrome by tag (class words that
+   name a layout device were hidden from its boilerplate filter by `prune`, and the elements
+   that hold most of the paragraphs lose their chrome-sounding names: they frame the story);
 2. when that text is much shorter than the running prose the page carries, trafilatura's balanced
    mode gives a second opinion, and the reading whose length is nearer the page's prose wins;
 3. the text is tidied (see `tidy`) and rendered as paragraphs split by blank lines.
@@ -10,6 +11,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import trafilatura
@@ -29,6 +31,8 @@ class BodyConfig:
     second_opinion_below: float = 0.5
     # added to both lengths when comparing them, so that tiny pages do not swing the choice
     length_slack: int = 200
+    # an element holding this share of the page's paragraphs is the story's frame
+    story_frame_share: float = 0.7
 
 
 CONFIG = BodyConfig()
@@ -72,11 +76,39 @@ def _strip(tree, page_chrome: list) -> None:
             remove(element)
 
 
+# Substrings of class and id words that trafilatura's boilerplate filter takes for chrome.
+CHROME_NAMES = re.compile(r"sidebar|share|social|related|nav|menu|footer|comment|author|tags|banner|meta|bar|ad-|"
+                          r"newsletter|cookie|consent|popular|premium|teaser|byline|rating|hidden|hide", re.I)
+def _unmask_story_frame(tree, config: BodyConfig = CONFIG) -> int:
+    """Elements that hold most of the page's paragraphs are the story's frame, whatever their names say:
+    their chrome-sounding class and id words ("content-sidebar", "share-wrapper") are dropped."""
+    weights: dict = {}
+    total = 0
+    for paragraph in tree.iter("p"):
+        length = len(" ".join(paragraph.text_content().split()))
+        if length < 80:
+            continue
+        total += length
+        for ancestor in paragraph.iterancestors():
+            weights[ancestor] = weights.get(ancestor, 0) + length
+    changed = 0
+    for element, weight in weights.items():
+        if weight < config.story_frame_share * total or element.tag in ("html", "body"):
+            continue
+        for attribute in ("class", "id"):
+            value = element.get(attribute)
+            if value and CHROME_NAMES.search(value):
+                element.set(attribute, " ".join(w for w in value.split() if not CHROME_NAMES.search(w)))
+                changed += 1
+    return changed
+
+
 def extract_body(tree, url: str, config: BodyConfig = CONFIG) -> tuple[str, Document | None]:
     """(body text, trafilatura document) for a pruned lxml tree; body is '' when nothing is found."""
     page_chrome = chrome(tree)
     prose = prose_chars(tree, page_chrome)
     _strip(tree, page_chrome)
+    _unmask_story_frame(tree, config)
     reading = _read(tree, url, favor_recall=True, fast=True)
     if prose and reading.length < config.second_opinion_below * prose:
         other = _read(tree, url)

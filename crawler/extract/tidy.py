@@ -1,5 +1,6 @@
 """Block-level clean-up of an extracted body: chrome that survived extraction.
 
+- leading lines: dates, bylines, reading times and affiliate notices before the first paragraph;
 - the closing chrome: from a heading such as "Related posts", "About the author", "References",
   "Share this", or a copyright/cookie line, in the last part of the text, to the end;
 - tables of contents: a "Table of contents" / "In this article" heading and the list after it;
@@ -44,6 +45,20 @@ ENGAGEMENT = re.compile(
     r"|pin (?:it|this)\b|tag (?:me|us)\b|join (?:our|my) (?:community|list|email|newsletter)",
     re.I,
 )
+# Lines that stand before a story: dates, bylines, reading times, breadcrumbs, affiliate notices.
+_DATE = (r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+         r"[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{4})")
+LEADING_LINES = re.compile(
+    r"^(?:(?:published|posted|updated|last updated|modified|date)(?: on)?:?\s*" + _DATE + r".{0,40}"
+    r"|" + _DATE + r"(?:\s*(?:[|•·⋅,-]|at)\s*.{0,40})?"
+    r"|(?:by|written by|posted by|reviewed by|fact[- ]checked by|edited by)\s+[^.!?]{2,60}"
+    r"|\d{1,3}\s*(?:-| )?min(?:ute)?s?\.?\s*read|reading time:?.{0,20}|\d{1,3} minute read(?: time)?"
+    r"|(?:you are here|skip to (?:main )?content|advertisement|share(?: this)?(?: article| post)?)\s*:?"
+    r"|.{0,80}(?:affiliate links?|earn (?:a|an affiliate) commission|chosen independently|independently (?:chosen|selected)"
+    r"|buy all the products we test|advertising disclosure).{0,200}"
+    r")$",
+    re.I,
+)
 TOC_HEADINGS = re.compile(r"^(?:table of contents|contents|in this (?:article|post|guide)|on this page|jump to"
                           r"|what['’]s (?:in this|inside)|quick links|skip to)\s*:?$", re.I)
 
@@ -52,6 +67,7 @@ TOC_HEADINGS = re.compile(r"^(?:table of contents|contents|in this (?:article|po
 class TidyConfig:
     closing_after: float = 0.5  # a closing heading counts once this share of the text is behind it
     heading_chars: int = 60  # a paragraph this short, without a final stop, may be a heading
+    lead_paragraph_chars: int = 150  # the story has begun at the first paragraph this long
     engagement_chars: int = 600  # a sign-off paragraph is shorter than this
     repeat_run: int = 5  # a repeated run of this many blocks is a copy (short repeats are the story's own)
 
@@ -104,6 +120,17 @@ def without_sign_offs(blocks: list[Block], config: TidyConfig = CONFIG) -> list[
     return out
 
 
+def without_leading_lines(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
+    """Drop date, byline, reading-time and notice lines before the story's first real paragraph."""
+    for index, block in enumerate(blocks):
+        if len(block.text) >= config.lead_paragraph_chars and not LEADING_LINES.match(block.text.strip()):
+            break
+    else:
+        index = len(blocks)
+    head = [b for b in blocks[:index] if not LEADING_LINES.match(" ".join(b.text.split()))]
+    return head + blocks[index:]
+
+
 def _key(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -133,6 +160,7 @@ def without_repeats(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Bl
 def tidy(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
     """The body's blocks without chrome that survived extraction."""
     blocks = without_repeats(blocks, config)
+    blocks = without_leading_lines(blocks, config)
     blocks = without_contents_lists(blocks, config)
     blocks = without_sign_offs(blocks, config)
     return without_closing_chrome(blocks, config)
