@@ -1,8 +1,9 @@
 """The article text: trafilatura over a pruned tree, checked against the page, tidied, rendered.
 
 1. trafilatura in its recall mode reads the pruned page without chrome by tag (class words that
-   name a layout device were hidden from its boilerplate filter by `prune`, and the elements
-   that hold most of the paragraphs lose their chrome-sounding names: they frame the story);
+   name a layout device were hidden from its boilerplate filter by `prune`; the elements that
+   hold most of the paragraphs frame the story: they lose chrome-sounding names, and the
+   innermost is marked as the article body when trafilatura's own choice holds little prose);
 2. when that text is much shorter than the running prose the page carries, trafilatura's balanced
    mode gives a second opinion, and the reading whose length is nearer the page's prose wins;
 3. the text is tidied (see `tidy`) and rendered as paragraphs split by blank lines.
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 import trafilatura
 from trafilatura.settings import Document
+from trafilatura.xpaths import BODY_XPATH  # where trafilatura looks for the story (pinned minor version)
 
 from .prose import chrome, prose_chars
 from .prune import remove
@@ -33,6 +35,8 @@ class BodyConfig:
     length_slack: int = 200
     # an element holding this share of the page's paragraphs is the story's frame
     story_frame_share: float = 0.7
+    # trafilatura's own frame holding less than this share of the paragraphs missed the story
+    frame_missed_below: float = 0.2
 
 
 CONFIG = BodyConfig()
@@ -79,9 +83,10 @@ def _strip(tree, page_chrome: list) -> None:
 # Substrings of class and id words that trafilatura's boilerplate filter takes for chrome.
 CHROME_NAMES = re.compile(r"sidebar|share|social|related|nav|menu|footer|comment|author|tags|banner|meta|bar|ad-|"
                           r"newsletter|cookie|consent|popular|premium|teaser|byline|rating|hidden|hide", re.I)
-def _unmask_story_frame(tree, config: BodyConfig = CONFIG) -> int:
-    """Elements that hold most of the page's paragraphs are the story's frame, whatever their names say:
-    their chrome-sounding class and id words ("content-sidebar", "share-wrapper") are dropped."""
+
+
+def _paragraph_weights(tree) -> tuple[dict, int]:
+    """Characters of paragraphs (80+ characters) under every element, and in the whole page."""
     weights: dict = {}
     total = 0
     for paragraph in tree.iter("p"):
@@ -91,16 +96,36 @@ def _unmask_story_frame(tree, config: BodyConfig = CONFIG) -> int:
         total += length
         for ancestor in paragraph.iterancestors():
             weights[ancestor] = weights.get(ancestor, 0) + length
-    changed = 0
-    for element, weight in weights.items():
-        if weight < config.story_frame_share * total or element.tag in ("html", "body"):
-            continue
+    return weights, total
+
+
+def _trafilatura_frame(tree):
+    """The element trafilatura will read the story from (the first of its BODY_XPATH that matches)."""
+    for expression in BODY_XPATH:
+        found = next((e for e in expression(tree) if e is not None), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _frame_story(tree, config: BodyConfig = CONFIG) -> None:
+    """The elements holding most of the page's paragraphs frame the story, whatever their names say:
+    their chrome-sounding class and id words ("content-sidebar", "share-wrapper") are dropped; and
+    when the frame trafilatura would pick holds little of the paragraphs, the innermost of them is
+    marked as the article body for it."""
+    weights, total = _paragraph_weights(tree)
+    frame = [e for e, w in weights.items() if w >= config.story_frame_share * total and e.tag not in ("html", "body")]
+    if not frame:
+        return
+    for element in frame:
         for attribute in ("class", "id"):
             value = element.get(attribute)
             if value and CHROME_NAMES.search(value):
                 element.set(attribute, " ".join(w for w in value.split() if not CHROME_NAMES.search(w)))
-                changed += 1
-    return changed
+    theirs = _trafilatura_frame(tree)
+    if theirs is None or weights.get(theirs, 0) < config.frame_missed_below * total:
+        innermost = max(frame, key=lambda e: sum(1 for _ in e.iterancestors()))
+        innermost.set("itemprop", "articleBody")
 
 
 def extract_body(tree, url: str, config: BodyConfig = CONFIG) -> tuple[str, Document | None]:
@@ -108,7 +133,7 @@ def extract_body(tree, url: str, config: BodyConfig = CONFIG) -> tuple[str, Docu
     page_chrome = chrome(tree)
     prose = prose_chars(tree, page_chrome)
     _strip(tree, page_chrome)
-    _unmask_story_frame(tree, config)
+    _frame_story(tree, config)
     reading = _read(tree, url, favor_recall=True, fast=True)
     if prose and reading.length < config.second_opinion_below * prose:
         other = _read(tree, url)
