@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,7 @@ class CrawlResult:
     returncode: int
     log: str
     stats: dict
+    peak_rss: int = 0
 
 
 def _parse_stats(log: str) -> dict:
@@ -37,17 +40,52 @@ def _parse_stats(log: str) -> dict:
     return ast.literal_eval(text)
 
 
+def tree_rss(pid: int) -> int:
+    """Bytes of resident memory of a process and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        stack.extend(children.get(current, []))
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+    return total
+
+
 def run_crawl(url: str | None, db_path: Path, *args: str, timeout: int = 300) -> CrawlResult:
-    """Run `scrapy crawl news -a url=URL -s NEWS_DB_PATH=db` from the project root."""
+    """Run `scrapy crawl news -a url=URL -s NEWS_DB_PATH=db` from the project root; the result's
+    `peak_rss` is the peak resident memory of the crawl and all its processes (workers included)."""
     command = [sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"NEWS_DB_PATH={db_path}",
                "-s", "LOG_LEVEL=INFO"]
     if url:
         command += ["-a", f"url={url}"]
     command += list(args)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-    log = done.stdout + done.stderr
-    return CrawlResult(done.returncode, log, _parse_stats(log))
+    with tempfile.TemporaryFile("w+") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
+        peak, deadline = 0, time.monotonic() + timeout
+        while process.poll() is None:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise subprocess.TimeoutExpired(command, timeout)
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.1)
+        output.seek(0)
+        log = output.read()
+    result = CrawlResult(process.returncode, log, _parse_stats(log))
+    result.peak_rss = peak
+    return result
 
 
 @pytest.fixture(scope="session")

@@ -97,6 +97,7 @@ def test_traps_are_cut_and_nothing_off_site_is_requested(hostile):
 
 def test_peak_memory_is_bounded(hostile):
     _, result, _, _, _ = hostile
-    peak = result.stats["memusage/max"]
-    print(f"\nhostile crawl: peak RSS {peak / 2**20:.0f} MiB, {result.stats['downloader/request_count']} requests")
-    assert peak < 600 * 2**20
+    peak = result.peak_rss  # the crawl process and its extraction workers, sampled every 0.1 s
+    print(f"\nhostile crawl: peak RSS {peak / 2**20:.0f} MiB (all processes; main process alone "
+          f"{result.stats['memusage/max'] / 2**20:.0f} MiB), {result.stats['downloader/request_count']} requests")
+    assert 0 < peak < 600 * 2**20
