@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import trafilatura
 from trafilatura.settings import Document
-from trafilatura.xpaths import BODY_XPATH  # where trafilatura looks for the story (pinned minor version)
+from trafilatura import xpaths as _xpaths  # where trafilatura looks for the story (pinned minor version)
 
-from .prose import chrome, prose_chars
+from .prose import chrome, prose_and_paragraphs
 from .prune import remove
 from .render import Block, render
 from .tidy import tidy
@@ -60,7 +60,7 @@ def _read(tree, url: str, **mode) -> Reading:
         include_tables=True,
         with_metadata=False,
         deduplicate=False,
-        output_format="python",
+        output_format="txt",  # the body tree is all we read: "python" would also render text
         **mode,
     )
     if document is None or document.body is None:
@@ -85,35 +85,29 @@ CHROME_NAMES = re.compile(r"sidebar|share|social|related|nav|menu|footer|comment
                           r"newsletter|cookie|consent|popular|premium|teaser|byline|rating|hidden|hide", re.I)
 
 
-def _paragraph_weights(tree) -> tuple[dict, int]:
-    """Characters of paragraphs (80+ characters) under every element, and in the whole page."""
-    weights: dict = {}
-    total = 0
-    for paragraph in tree.iter("p"):
-        length = len(" ".join(paragraph.text_content().split()))
-        if length < 80:
-            continue
-        total += length
-        for ancestor in paragraph.iterancestors():
-            weights[ancestor] = weights.get(ancestor, 0) + length
-    return weights, total
+# trafilatura's first two guesses at the story's frame (BODY_XPATH[0] and [1]), matched in Python:
+# its XPath took longer than the rest of this step. Its later guesses are left out.
+_STORY_TAGS = ("article", "div", "main", "section")
+_STORY_IDS = re.compile("|".join(_xpaths._ARTICLE_CONTENT_ID_TOKENS))
+_STORY_CLASSES = re.compile("|".join(_xpaths._ARTICLE_CONTENT_CLASS_TOKENS))
 
 
 def _trafilatura_frame(tree):
-    """The element trafilatura will read the story from (the first of its BODY_XPATH that matches)."""
-    for expression in BODY_XPATH:
-        found = next((e for e in expression(tree) if e is not None), None)
-        if found is not None:
-            return found
-    return None
+    """The element trafilatura will most likely read the story from, or None."""
+    for element in tree.iter(*_STORY_TAGS):
+        names, ident = element.get("class"), element.get("id")
+        if names in ("post", "entry") or element.get("itemprop") == "articleBody" or ident == "articleContent":
+            return element
+        if (ident and _STORY_IDS.search(ident)) or (names and _STORY_CLASSES.search(names)):
+            return element
+    return tree.find(".//article")
 
 
-def _frame_story(tree, config: BodyConfig = CONFIG) -> None:
+def _frame_story(tree, weights: dict, total: int, config: BodyConfig = CONFIG) -> None:
     """The elements holding most of the page's paragraphs frame the story, whatever their names say:
     their chrome-sounding class and id words ("content-sidebar", "share-wrapper") are dropped; and
     when the frame trafilatura would pick holds little of the paragraphs, the innermost of them is
     marked as the article body for it."""
-    weights, total = _paragraph_weights(tree)
     frame = [e for e, w in weights.items() if w >= config.story_frame_share * total and e.tag not in ("html", "body")]
     if not frame:
         return
@@ -130,10 +124,9 @@ def _frame_story(tree, config: BodyConfig = CONFIG) -> None:
 
 def extract_body(tree, url: str, config: BodyConfig = CONFIG) -> tuple[str, Document | None]:
     """(body text, trafilatura document) for a pruned lxml tree; body is '' when nothing is found."""
-    page_chrome = chrome(tree)
-    prose = prose_chars(tree, page_chrome)
-    _strip(tree, page_chrome)
-    _frame_story(tree, config)
+    _strip(tree, chrome(tree))
+    prose, weights, paragraphs = prose_and_paragraphs(tree)
+    _frame_story(tree, weights, paragraphs, config)
     reading = _read(tree, url, favor_recall=True, fast=True)
     if prose and reading.length < config.second_opinion_below * prose:
         other = _read(tree, url)

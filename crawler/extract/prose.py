@@ -66,3 +66,29 @@ def prose_chars(root, skip=()) -> int:
             stack.append(child)
             total += _run(child.tail)
     return total
+
+
+def prose_and_paragraphs(root) -> tuple[int, dict, int]:
+    """(prose characters under `root`, paragraph characters under each element, all paragraph
+    characters): `prose_chars` and the weights of the story's frame in one walk."""
+    weights: dict = {}
+    paragraphs = 0
+    stack = [root]
+    total = 0
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str) or element.tag in NOT_TEXT:
+            continue
+        if element.tag == "p":
+            length = _run(element.text_content())
+            if length:
+                total += length
+                paragraphs += length
+                for ancestor in element.iterancestors():
+                    weights[ancestor] = weights.get(ancestor, 0) + length
+            continue
+        total += _run(element.text)
+        for child in element:
+            stack.append(child)
+            total += _run(child.tail)
+    return total, weights, paragraphs
