@@ -4,6 +4,7 @@
 - the closing chrome: from a heading such as "Related posts", "About the author", "References",
   "Share this", or a copyright/cookie line, in the last part of the text, to the end;
 - tables of contents: a "Table of contents" / "In this article" heading and the list after it;
+- an author's bio among the last blocks ("Jane Doe is a freelance writer ...");
 - sign-offs: a short paragraph late in the text asking to comment, follow, subscribe, share;
 - repeats: a run of blocks that the body already holds (mobile and desktop copies of a section).
 """
@@ -23,7 +24,9 @@ CLOSING_HEADINGS = re.compile(
     r"|you (?:may|might) also (?:like|enjoy|be interested in)|you['’]ll also (?:like|love)"
     r"|recommended(?: (?:for you|reading|articles|posts|stories))?|more (?:from|on|in|by) .{1,40}"
     r"|more (?:articles|posts|stories)|read (?:this )?next|recent (?:articles|posts|stories)"
-    r"|latest (?:articles|posts|stories)|also read|up next|popular (?:posts|articles|stories)|trending(?: now)?"
+    r"|latest (?:articles|posts|stories|news|updates)|also read|up next|popular (?:posts|articles|stories)|trending(?: now)?"
+    r"|explore more(?: .{1,40})?|see more(?: .{1,30})?|keep reading|continue reading|what to read next"
+    r"|you (?:may|might) (?:also )?be interested in.{0,60}|more (?:reviews|guides|resources|recipes)"
     r"|share(?: this)?(?: (?:article|post|story|page|content))?|subscribe(?: to .{1,40})?|sign up for .{1,40}"
     r"|join our newsletter|newsletter|article sources|footnotes"
     r"|disclaimer|disclosure|tags|filed under|leave a (?:reply|comment)|comments?"
@@ -34,7 +37,9 @@ CLOSING_HEADINGS = re.compile(
 # Lines that open the chrome after a story whatever follows them.
 CLOSING_LINES = re.compile(
     r"^(?:©|copyright ©|copyright \d{4}|\(c\) \d{4}|all rights reserved|we use cookies|this (?:web)?site uses cookies"
-    r"|photo credits?:|image credits?:|(?:written|reviewed) by\b.{0,60}$)",
+    r"|photo credits?:|image credits?:|(?:written|reviewed|interview) by\b.{0,60}$"
+    r"|this (?:story|article|post|piece) (?:was|is) (?:written|produced|developed|originally|reported)"
+    r"|contact (?:staff )?(?:writer|reporter|editor)\b)",
     re.I,
 )
 # Calls to engage ("leave a comment", "follow us", "subscribe to", "pin it"): two of them in a short
@@ -59,6 +64,14 @@ LEADING_LINES = re.compile(
     r")$",
     re.I,
 )
+# An author's bio closing the story: "Jane Doe is a freelance writer ...".
+AUTHOR_BIO = re.compile(
+    r"^[(*]?(?:[A-Z][\w'’.-]+\s){1,3}[A-Z][\w'’.-]+,?(?:\s(?:MD|PhD|RD|CFP®?|Jr\.|Sr\.))?\*?,?\s"
+    r"(?:is|was|has been|started|founded|joined|holds)\s.{0,200}\b(?:writer|editor|journalist|author|contributor"
+    r"|founder|co-founder|owner|ceo|cto|cfo|director|attorney|lawyer|physician|doctor|consultant|expert|specialist"
+    r"|analyst|reporter|correspondent|photographer|designer|developer|engineer|professor|researcher|coach"
+    r"|trainer|nutritionist|dietitian|strategist|marketer|executive|president)s?\b"
+)
 TOC_HEADINGS = re.compile(r"^(?:table of contents|contents|in this (?:article|post|guide)|on this page|jump to"
                           r"|what['’]s (?:in this|inside)|quick links|skip to)\s*:?$", re.I)
 
@@ -68,7 +81,9 @@ class TidyConfig:
     closing_after: float = 0.5  # a closing heading counts once this share of the text is behind it
     heading_chars: int = 60  # a paragraph this short, without a final stop, may be a heading
     lead_paragraph_chars: int = 150  # the story has begun at the first paragraph this long
-    engagement_chars: int = 600  # a sign-off paragraph is shorter than this
+    engagement_chars: int = 600
+    bio_blocks: int = 4  # an author's bio is among the last blocks ...
+    bio_chars: int = 700  # ... and shorter than this  # a sign-off paragraph is shorter than this
     repeat_run: int = 5  # a repeated run of this many blocks is a copy (short repeats are the story's own)
 
 
@@ -120,6 +135,20 @@ def without_sign_offs(blocks: list[Block], config: TidyConfig = CONFIG) -> list[
     return out
 
 
+def without_author_bio(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
+    """Cut an author's bio among the last few blocks, and what follows it."""
+    total = sum(len(b.text) for b in blocks)
+    seen = total
+    for index in range(len(blocks) - 1, max(len(blocks) - 1 - config.bio_blocks, 0), -1):
+        seen -= len(blocks[index].text)
+        if seen < config.closing_after * total:
+            break
+        text = blocks[index].text.strip()
+        if len(text) < config.bio_chars and AUTHOR_BIO.match(text):
+            return blocks[:index]
+    return blocks
+
+
 def without_leading_lines(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
     """Drop date, byline, reading-time and notice lines before the story's first real paragraph."""
     for index, block in enumerate(blocks):
@@ -163,4 +192,5 @@ def tidy(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
     blocks = without_leading_lines(blocks, config)
     blocks = without_contents_lists(blocks, config)
     blocks = without_sign_offs(blocks, config)
-    return without_closing_chrome(blocks, config)
+    blocks = without_closing_chrome(blocks, config)
+    return without_author_bio(blocks, config)
