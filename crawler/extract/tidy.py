@@ -4,6 +4,7 @@
 - the closing chrome: from a heading such as "Related posts", "About the author", "References",
   "Share this", or a copyright/cookie line, in the last part of the text, to the end;
 - tables of contents: a "Table of contents" / "In this article" heading and the list after it;
+- inline teasers: "Related: ...", "Also read: ..." lines linking to other stories;
 - an author's bio among the last blocks ("Jane Doe is a freelance writer ...");
 - sign-offs: a short paragraph late in the text asking to comment, follow, subscribe, share;
 - repeats: a run of blocks that the body already holds (mobile and desktop copies of a section).
@@ -72,6 +73,9 @@ AUTHOR_BIO = re.compile(
     r"|analyst|reporter|correspondent|photographer|designer|developer|engineer|professor|researcher|coach"
     r"|trainer|nutritionist|dietitian|strategist|marketer|executive|president)s?\b"
 )
+# Links to other stories set inside the text: "Related: ...", "Also read: ...".
+INLINE_TEASER = re.compile(r"^(?:related(?: (?:post|article|story|reading))?|also read|read also|see also|read more|read next"
+                           r"|recommended(?: reading)?|you (?:may|might) also like|don[’']t miss|check out)\s*[:：]", re.I)
 TOC_HEADINGS = re.compile(r"^(?:table of contents|contents|in this (?:article|post|guide)|on this page|jump to"
                           r"|what['’]s (?:in this|inside)|quick links|skip to)\s*:?$", re.I)
 
@@ -82,6 +86,7 @@ class TidyConfig:
     heading_chars: int = 60  # a paragraph this short, without a final stop, may be a heading
     lead_paragraph_chars: int = 150  # the story has begun at the first paragraph this long
     engagement_chars: int = 600
+    teaser_chars: int = 200  # an inline "Related: ..." line is shorter than this
     bio_blocks: int = 4  # an author's bio is among the last blocks ...
     bio_chars: int = 700  # ... and shorter than this  # a sign-off paragraph is shorter than this
     repeat_run: int = 5  # a repeated run of this many blocks is a copy (short repeats are the story's own)
@@ -133,6 +138,10 @@ def without_sign_offs(blocks: list[Block], config: TidyConfig = CONFIG) -> list[
                 continue
         out.append(block)
     return out
+
+
+def without_inline_teasers(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
+    return [b for b in blocks if not (len(b.text) < config.teaser_chars and INLINE_TEASER.match(b.text.strip()))]
 
 
 def without_author_bio(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
@@ -191,6 +200,7 @@ def tidy(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
     blocks = without_repeats(blocks, config)
     blocks = without_leading_lines(blocks, config)
     blocks = without_contents_lists(blocks, config)
+    blocks = without_inline_teasers(blocks, config)
     blocks = without_sign_offs(blocks, config)
     blocks = without_closing_chrome(blocks, config)
     return without_author_bio(blocks, config)
