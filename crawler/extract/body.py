@@ -34,7 +34,7 @@ class BodyConfig:
     # added to both lengths when comparing them, so that tiny pages do not swing the choice
     length_slack: int = 200
     # an element holding this share of the page's paragraphs is the story's frame
-    story_frame_share: float = 0.7
+    story_frame_share: float = 0.75
     # trafilatura's own frame holding less than this share of the paragraphs missed the story
     frame_missed_below: float = 0.2
 
@@ -127,7 +127,7 @@ def extract_body(tree, url: str, config: BodyConfig = CONFIG) -> tuple[str, Docu
     _strip(tree, chrome(tree))
     prose, weights, paragraphs = prose_and_paragraphs(tree)
     _frame_story(tree, weights, paragraphs, config)
-    reading = _read(tree, url, favor_recall=True, fast=True)
+    reading = _read(tree, url, favor_recall=True)
     if prose and reading.length < config.second_opinion_below * prose:
         other = _read(tree, url)
         reading = min((reading, other), key=lambda r: _distance(r, prose, config.length_slack))

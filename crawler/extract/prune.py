@@ -122,14 +122,17 @@ class Matcher:
         if ident is not None and ident in self.ids:
             return True
         names = element.get("class")
-        if not names or not self.any_class.search(names):
+        if not names:
             return False
-        tokens = set(names.split())
-        for token in tokens:
-            for required in self.by_class.get(token, ()):
-                if required <= tokens:
+        words = names.split()
+        by_class = self.by_class
+        for token in words:
+            for required in by_class.get(token, ()):
+                if len(required) == 1 or required <= set(words):
                     return True
-        return any(ident == want_id and required <= tokens for want_id, required in self.id_and_class)
+        if ident is not None and self.id_and_class:
+            return any(ident == want_id and required <= set(words) for want_id, required in self.id_and_class)
+        return False
 
 
 @lru_cache(maxsize=64)
@@ -198,10 +201,6 @@ UNHIDE_PARAGRAPHS = 1
 _HIDING_CLASS = re.compile(r"(?:^|\s)(?:hidden|hide|is-hidden|collapsed?|d-none)(?:\s|$)")
 
 
-_MAYBE_HIDDEN = ('//body//*[@hidden or @aria-hidden or contains(@style, "none") or contains(@style, "hidden")'
-                 ' or contains(@class, "hid") or contains(@class, "collaps") or contains(@class, "d-none")]')
-
-
 def _hidden(element) -> bool:
     style = (element.get("style") or "").replace(" ", "").lower()
     return ("display:none" in style or "visibility:hidden" in style or element.get("aria-hidden") == "true"
@@ -248,15 +247,22 @@ def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = CHROME_WORD
     body = tree.find("body")
     root = body if body is not None else tree
     found = _chrome_by_words(root, words)
+    hidden = []
     for element in root.iter():  # one walk over everything: pages are large
         names = element.get("class")
-        if names is None and element.get("id") is None or not isinstance(element.tag, str):
+        if not isinstance(element.tag, str):
+            continue
+        style = element.get("style")
+        if (style and ("none" in style or "hidden" in style)) or element.get("aria-hidden") or (
+                element.get("hidden") is not None) or (names and ("hid" in names or "collaps" in names or "d-none" in names)):
+            hidden.append(element)
+        if names is None and element.get("id") is None:
             continue
         if matcher.matches(element):
             found.append(element)
         elif names and _LAYOUT.search(names):
             element.set("class", _LAYOUT.sub(lambda m: LAYOUT_WORDS[m.group(0)], names))
-    for element in tree.xpath(_MAYBE_HIDDEN):
+    for element in hidden:
         if _hidden(element) and _holds_prose(element, UNHIDE_PARAGRAPHS):
             _unhide(element)
     for xpath in matcher.xpaths:
