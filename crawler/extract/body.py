@@ -72,10 +72,16 @@ def _distance(reading: Reading, prose: int, slack: int) -> float:
     return abs(math.log((reading.length + slack) / (prose + slack)))
 
 
+# Elements of the body that trafilatura drops unread (images and media, frames, templates).
+UNREAD = ("svg", "noscript", "iframe", "template", "picture", "video", "audio", "canvas", "object", "embed", "select",
+          "img", "source")
+
+
 def _strip(tree, page_chrome: list) -> None:
-    """Drop page chrome by tag: trafilatura drops it too, and its own filters run much faster over
-    what is left. (Scripts stay: its balanced mode weighs the page's whole text.)"""
-    for element in page_chrome:
+    """Drop page chrome by tag and elements trafilatura drops unread: its own filters run much
+    faster over what is left. (Scripts stay: its balanced mode weighs the page's whole text.)"""
+    body = tree.find("body")
+    for element in page_chrome + list((body if body is not None else tree).iter(*UNREAD)):
         if element.getparent() is not None:
             remove(element)
 

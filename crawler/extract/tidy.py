@@ -169,12 +169,8 @@ def without_leading_lines(blocks: list[Block], config: TidyConfig = CONFIG) -> l
     return head + blocks[index:]
 
 
-def _key(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
 def without_repeats(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
-    keys = [_key(b.text) for b in blocks]
+    keys = [b.text for b in blocks]  # copies repeat the text as it is
     first: dict[str, int] = {}
     for index, key in enumerate(keys):
         first.setdefault(key, index)
