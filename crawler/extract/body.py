@@ -92,10 +92,15 @@ CHROME_NAMES = re.compile(r"sidebar|share|social|related|nav|menu|footer|comment
 
 
 # trafilatura's first two guesses at the story's frame (BODY_XPATH[0] and [1]), matched in Python:
-# its XPath took longer than the rest of this step. Its later guesses are left out.
+# its XPath took longer than the rest of this step. Its later guesses are left out. The words are
+# trafilatura's own (private, hence the copy of 2.3's as a fallback).
 _STORY_TAGS = ("article", "div", "main", "section")
-_STORY_IDS = re.compile("|".join(_xpaths._ARTICLE_CONTENT_ID_TOKENS))
-_STORY_CLASSES = re.compile("|".join(_xpaths._ARTICLE_CONTENT_CLASS_TOKENS))
+_STORY_IDS = re.compile("|".join(getattr(_xpaths, "_ARTICLE_CONTENT_ID_TOKENS", (
+    "(?:entry|article|art)-content", "article__content", "article(?:-|__)?body", "articleBody", "body-text"))))
+_STORY_CLASSES = re.compile("|".join(getattr(_xpaths, "_ARTICLE_CONTENT_CLASS_TOKENS", (
+    "post[-_]text", "post-body", "post-?entry", "post[-_]?content", "postContent", "post_inner_wrapper", "article-?text",
+    "articleText", "(?:entry|page|text|article|art)-content", "article__content", "article(?:-|__)?body", "articleBody",
+    "ArticleContent", "body-text", "article__container"))))
 
 
 def _trafilatura_frame(tree):
@@ -129,7 +134,10 @@ def _frame_story(tree, weights: dict, total: int, config: BodyConfig = CONFIG) -
 
 
 def extract_body(tree, url: str, config: BodyConfig = CONFIG) -> tuple[str, Document | None]:
-    """(body text, trafilatura document) for a pruned lxml tree; body is '' when nothing is found."""
+    """(body text, trafilatura document) for a pruned lxml tree; body is '' when nothing is found.
+
+    The tree is edited on the way (chrome and media dropped, frame names rewritten); its <head>
+    is left as it was."""
     _strip(tree, chrome(tree))
     prose, weights, paragraphs = prose_and_paragraphs(tree)
     _frame_story(tree, weights, paragraphs, config)

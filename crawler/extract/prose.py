@@ -27,7 +27,7 @@ def page_text_length(root) -> int:
 
 
 def chrome(root) -> list:
-    """Elements that are page chrome by their tag (see the module docstring), outermost first."""
+    """Elements that are page chrome by their tag (see the module docstring), in document order."""
     whole = page_text_length(root) or 1
     found = []
     for element in root.iter(*CHROME_TAGS):

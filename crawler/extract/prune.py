@@ -1,4 +1,6 @@
-"""Page chrome removed before the body is extracted: selectors as data, one group per origin.
+"""Page chrome removed before the body is extracted, as data: selectors (one group per origin)
+and class/id words; plus two repairs that keep trafilatura from dropping the story's own blocks
+(layout-device class words neutralised, collapsed sections holding prose shown again).
 
 Add a selector to the group it belongs to; `PRUNE_SELECTORS` is what extraction applies.
 Sources may add their own (`prune` in sources.toml) through the `prune` hint.
@@ -83,10 +85,24 @@ CHROME_WORDS = frozenset({
     "cta", "modal", "popup", "subtitle", "disclosure", "disclaimer", "copyright", "footnotes", "subscription",
     "subscribe", "recent", "bio", "citation", "promo", "subnav",
 })
-CHROME_WORDS_KEEP_PARAGRAPHS = 3
+CHROME_WORDS_KEEP_PARAGRAPHS = 3  # paragraphs of 80+ characters that make a block part of the story
 # Only blocks go by their words: a link or span named "cta" is a word of the story.
 WORD_PRUNED_TAGS = ("div", "section", "aside", "ul", "ol", "dl", "p", "figure", "header", "footer", "form", "table",
-                    "details", "nav")  # paragraphs of 80+ characters that make a block part of the story
+                    "details", "nav")
+
+# Class words that name a layout device, not a role: page builders (Elementor, HubSpot, Webflow,
+# WPBakery, ...) put them on the story's own blocks ("elementor-widget-text-editor", "w-embed",
+# "hs_cos_wrapper_widget"), and trafilatura's boilerplate filter takes any class containing them
+# for chrome. Chrome still carries its role word (share, related, nav, footer, comment, ...).
+LAYOUT_WORDS = {"widget": "wdgt", "embed": "mbd", "expand": "xpnd", "options": "optns", "slide": "sld",
+                "button": "bttn"}
+_LAYOUT = re.compile("|".join(LAYOUT_WORDS))
+
+# Collapsed accordions and tabs hide part of the story (style="display:none", aria-hidden, a
+# "hidden" class) until clicked; trafilatura drops whatever is hidden. A hidden block holding a
+# paragraph of prose is shown again; hidden menus, pop-ups and templates hold none.
+UNHIDE_PARAGRAPHS = 1
+_HIDING_CLASS = re.compile(r"(?:^|\s)(?:hidden|hide|is-hidden|collapsed?|d-none)(?:\s|$)")
 
 PRUNE_SELECTORS: tuple[str, ...] = WORDPRESS_BLOCK_THEMES + WORDPRESS_CLASSIC_THEMES + JETPACK + PLUGINS
 
@@ -115,7 +131,6 @@ class Matcher:
     by_class: dict[str, tuple[frozenset[str], ...]]
     id_and_class: tuple[tuple[str, frozenset[str]], ...]
     xpaths: tuple[str, ...]
-    any_class: re.Pattern  # a quick test that some wanted class word is there
 
     def matches(self, element) -> bool:
         ident = element.get("id")
@@ -153,10 +168,7 @@ def compile_selectors(selectors: tuple[str, ...]) -> Matcher:
             ids.add(simple["id"])
         else:
             by_class.setdefault(min(classes), []).append(classes)
-    words = sorted({c for _, required in id_and_class for c in required} | set(by_class), key=len, reverse=True)
-    any_class = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, words)) + r")(?:\s|$)" if words else r"(?!)")
-    return Matcher(frozenset(ids), {k: tuple(v) for k, v in by_class.items()}, tuple(id_and_class), tuple(xpaths),
-                   any_class)
+    return Matcher(frozenset(ids), {k: tuple(v) for k, v in by_class.items()}, tuple(id_and_class), tuple(xpaths))
 
 
 def remove(element) -> None:
@@ -192,13 +204,6 @@ def _holds_prose(element, paragraphs: int = 0) -> bool:
             if long_paragraphs >= wanted:
                 return True
     return False
-
-
-# Collapsed accordions and tabs hide part of the story (style="display:none", aria-hidden, a
-# "hidden" class) until clicked; trafilatura drops whatever is hidden. A hidden block holding a
-# paragraph of prose is shown again; hidden menus, pop-ups and templates hold none.
-UNHIDE_PARAGRAPHS = 1
-_HIDING_CLASS = re.compile(r"(?:^|\s)(?:hidden|hide|is-hidden|collapsed?|d-none)(?:\s|$)")
 
 
 def _hidden(element) -> bool:
@@ -238,23 +243,22 @@ def _chrome_by_words(root, words: frozenset[str]) -> list:
     return found
 
 
-def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = CHROME_WORDS) -> int:
-    """Remove every element matching a prune selector or chrome word from `tree`, in place; return how many.
+def _may_be_hidden(element, names: str | None) -> bool:
+    """A cheap first test for `_hidden`."""
+    style = element.get("style")
+    return bool((style and ("none" in style or "hidden" in style)) or element.get("aria-hidden")
+                or element.get("hidden") is not None or (names and ("hid" in names or "collaps" in names or "d-none" in names)))
 
-    Layout-device words in the class of the elements kept are neutralised on the way (LAYOUT_WORDS).
-    """
-    matcher = compile_selectors(PRUNE_SELECTORS + tuple(extra))
-    body = tree.find("body")
-    root = body if body is not None else tree
-    found = _chrome_by_words(root, words)
-    hidden = []
-    for element in root.iter():  # one walk over everything: pages are large
-        names = element.get("class")
+
+def _walk(root, matcher: Matcher) -> tuple[list, list]:
+    """(elements the selectors match, elements that may be hidden) in one walk over the page,
+    neutralising layout words on the way: pages are large, and every walk costs."""
+    found, hidden = [], []
+    for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        style = element.get("style")
-        if (style and ("none" in style or "hidden" in style)) or element.get("aria-hidden") or (
-                element.get("hidden") is not None) or (names and ("hid" in names or "collaps" in names or "d-none" in names)):
+        names = element.get("class")
+        if _may_be_hidden(element, names):
             hidden.append(element)
         if names is None and element.get("id") is None:
             continue
@@ -262,6 +266,21 @@ def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = CHROME_WORD
             found.append(element)
         elif names and _LAYOUT.search(names):
             element.set("class", _LAYOUT.sub(lambda m: LAYOUT_WORDS[m.group(0)], names))
+    return found, hidden
+
+
+def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = CHROME_WORDS) -> int:
+    """Remove every element matching a prune selector or chrome word from `tree`, in place; return how many.
+
+    On the way, layout-device words in the classes kept are neutralised (LAYOUT_WORDS), and hidden
+    blocks holding prose are shown again.
+    """
+    matcher = compile_selectors(PRUNE_SELECTORS + tuple(extra))
+    body = tree.find("body")
+    root = body if body is not None else tree
+    found = _chrome_by_words(root, words)
+    matched, hidden = _walk(root, matcher)
+    found.extend(matched)
     for element in hidden:
         if _hidden(element) and _holds_prose(element, UNHIDE_PARAGRAPHS):
             _unhide(element)
@@ -274,24 +293,3 @@ def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = CHROME_WORD
             remove(element)
             removed += 1
     return removed
-
-
-# Class words that name a layout device, not a role: page builders (Elementor, HubSpot, Webflow,
-# WPBakery, ...) put them on the story's own blocks ("elementor-widget-text-editor", "w-embed",
-# "hs_cos_wrapper_widget"), and trafilatura's boilerplate filter takes any class containing them
-# for chrome. Chrome still carries its role word (share, related, nav, footer, comment, ...).
-LAYOUT_WORDS = {"widget": "wdgt", "embed": "mbd", "expand": "xpnd", "options": "optns", "slide": "sld",
-                "button": "bttn"}
-_LAYOUT = re.compile("|".join(LAYOUT_WORDS))
-
-
-def unmask_layout(tree) -> int:
-    """Rewrite layout-device words inside class attributes so that they read as neutral; return how many."""
-    changed = 0
-    body = tree.find("body")
-    for element in (body if body is not None else tree).iter():
-        names = element.get("class") if isinstance(element.tag, str) else None
-        if names and _LAYOUT.search(names):
-            element.set("class", _LAYOUT.sub(lambda m: LAYOUT_WORDS[m.group(0)], names))
-            changed += 1
-    return changed

@@ -1,7 +1,7 @@
 """Block-level clean-up of an extracted body: chrome that survived extraction.
 
 - leading lines: dates, bylines, reading times and affiliate notices before the first paragraph;
-- the closing chrome: from a heading such as "Related posts", "About the author", "References",
+- the closing chrome: from a heading such as "Related posts", "About the author", "Footnotes",
   "Share this", or a copyright/cookie line, in the last part of the text, to the end;
 - tables of contents: a "Table of contents" / "In this article" heading and the list after it;
 - inline teasers: "Related: ...", "Also read: ..." lines linking to other stories;
@@ -82,13 +82,15 @@ TOC_HEADINGS = re.compile(r"^(?:table of contents|contents|in this (?:article|po
 
 @dataclass(frozen=True)
 class TidyConfig:
-    closing_after: float = 0.5  # a closing heading counts once this share of the text is behind it
+    """Thresholds of the tidy step, in one place."""
+
+    closing_after: float = 0.5  # closing chrome and sign-offs count once this share of the text is behind
     heading_chars: int = 60  # a paragraph this short, without a final stop, may be a heading
     lead_paragraph_chars: int = 150  # the story has begun at the first paragraph this long
-    engagement_chars: int = 600
+    engagement_chars: int = 600  # a sign-off paragraph is shorter than this
     teaser_chars: int = 200  # an inline "Related: ..." line is shorter than this
     bio_blocks: int = 4  # an author's bio is among the last blocks ...
-    bio_chars: int = 700  # ... and shorter than this  # a sign-off paragraph is shorter than this
+    bio_chars: int = 700  # ... and shorter than this
     repeat_run: int = 5  # a repeated run of this many blocks is a copy (short repeats are the story's own)
 
 
@@ -101,6 +103,7 @@ def _heading_like(block: Block, config: TidyConfig) -> bool:
 
 
 def without_closing_chrome(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
+    """Cut from a closing heading or line, late in the text, to the end."""
     total = sum(len(b.text) for b in blocks)
     seen = 0
     for index, block in enumerate(blocks):
@@ -113,6 +116,7 @@ def without_closing_chrome(blocks: list[Block], config: TidyConfig = CONFIG) -> 
 
 
 def without_contents_lists(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
+    """Drop a table-of-contents heading and the list items after it."""
     out: list[Block] = []
     index = 0
     while index < len(blocks):
@@ -128,6 +132,7 @@ def without_contents_lists(blocks: list[Block], config: TidyConfig = CONFIG) -> 
 
 
 def without_sign_offs(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
+    """Drop short late paragraphs that ask twice to comment, follow, subscribe or share."""
     total = sum(len(b.text) for b in blocks)
     seen, out = 0, []
     for block in blocks:
@@ -141,6 +146,7 @@ def without_sign_offs(blocks: list[Block], config: TidyConfig = CONFIG) -> list[
 
 
 def without_inline_teasers(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
+    """Drop short "Related: ...", "Also read: ..." lines."""
     return [b for b in blocks if not (len(b.text) < config.teaser_chars and INLINE_TEASER.match(b.text.strip()))]
 
 
@@ -170,6 +176,7 @@ def without_leading_lines(blocks: list[Block], config: TidyConfig = CONFIG) -> l
 
 
 def without_repeats(blocks: list[Block], config: TidyConfig = CONFIG) -> list[Block]:
+    """Drop a run of repeat_run+ blocks that repeats an earlier run (a second copy of a section)."""
     keys = [b.text for b in blocks]  # copies repeat the text as it is
     first: dict[str, int] = {}
     for index, key in enumerate(keys):
