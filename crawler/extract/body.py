@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 import trafilatura
+from lxml import etree
 from trafilatura.settings import Document
 from trafilatura import xpaths as _xpaths  # where trafilatura looks for the story (pinned minor version)
 
@@ -79,9 +80,11 @@ UNREAD = ("svg", "noscript", "iframe", "template", "picture", "video", "audio", 
 
 def _strip(tree, page_chrome: list) -> None:
     """Drop page chrome by tag and elements trafilatura drops unread: its own filters run much
-    faster over what is left. (Scripts stay: its balanced mode weighs the page's whole text.)"""
+    faster over what is left. (Scripts stay: its balanced mode weighs the page's whole text.)
+    Comments go too: trafilatura parses without them, and one inside a link cut its paragraph."""
     body = tree.find("body")
-    for element in page_chrome + list((body if body is not None else tree).iter(*UNREAD)):
+    root = body if body is not None else tree
+    for element in page_chrome + list(root.iter(*UNREAD, etree.Comment, etree.ProcessingInstruction)):
         if element.getparent() is not None:
             remove(element)
 
