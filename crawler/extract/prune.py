@@ -243,11 +243,14 @@ def _chrome_by_words(root, words: frozenset[str]) -> list:
     return found
 
 
-def _may_be_hidden(element, names: str | None) -> bool:
+def _may_be_hidden(element, names: str | None, keys: list) -> bool:
     """A cheap first test for `_hidden`."""
-    style = element.get("style")
-    return bool((style and ("none" in style or "hidden" in style)) or element.get("aria-hidden")
-                or element.get("hidden") is not None or (names and ("hid" in names or "collaps" in names or "d-none" in names)))
+    if "style" in keys:
+        style = element.get("style")
+        if "none" in style or "hidden" in style:
+            return True
+    return "aria-hidden" in keys or "hidden" in keys or bool(
+        names and ("hid" in names or "collaps" in names or "d-none" in names))
 
 
 def _walk(root, matcher: Matcher) -> tuple[list, list]:
@@ -255,12 +258,13 @@ def _walk(root, matcher: Matcher) -> tuple[list, list]:
     neutralising layout words on the way: pages are large, and every walk costs."""
     found, hidden = [], []
     for element in root.iter():
-        if not isinstance(element.tag, str):
+        keys = element.keys()
+        if not keys or not isinstance(element.tag, str):
             continue
         names = element.get("class")
-        if _may_be_hidden(element, names):
+        if _may_be_hidden(element, names, keys):
             hidden.append(element)
-        if names is None and element.get("id") is None:
+        if names is None and "id" not in keys:
             continue
         if matcher.matches(element):
             found.append(element)

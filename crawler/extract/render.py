@@ -17,6 +17,8 @@ _SPACES = re.compile(r"[^\S\n]+")
 
 def _clean(text: str, keep_lines: bool = True) -> str:
     """Whitespace squashed inside each line; empty lines dropped."""
+    if "\n" not in text or not keep_lines:
+        return " ".join(text.split())
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return ("\n" if keep_lines else " ").join(line for line in lines if line)
 
