@@ -15,6 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 
+import lxml.html
 import trafilatura
 from lxml import etree
 from trafilatura.settings import Document
@@ -54,8 +55,26 @@ class Reading:
 
 
 def _read(tree, url: str, **mode) -> Reading:
-    document = trafilatura.bare_extraction(
-        tree,  # trafilatura works on a copy of it
+    # trafilatura copies what it is given, three times over: give it the body alone (the head,
+    # with its scripts and styles, is metadata's business, already done), then put it back.
+    body = tree.find("body")
+    page = tree
+    if body is not None:
+        page = lxml.html.Element("html")
+        page.append(body)
+    try:
+        document = _bare_extraction(page, url, mode)
+    finally:
+        if body is not None:
+            tree.append(body)
+    if document is None or document.body is None:
+        return Reading([], document)
+    return Reading(render(document.body), document)
+
+
+def _bare_extraction(page, url: str, mode: dict):
+    return trafilatura.bare_extraction(
+        page,
         url=url,
         include_comments=False,
         include_tables=True,
@@ -64,9 +83,6 @@ def _read(tree, url: str, **mode) -> Reading:
         output_format="txt",  # the body tree is all we read: "python" would also render text
         **mode,
     )
-    if document is None or document.body is None:
-        return Reading([], document)
-    return Reading(render(document.body), document)
 
 
 def _distance(reading: Reading, prose: int, slack: int) -> float:
