@@ -53,18 +53,32 @@ def _serve(conn: Connection) -> None:
 
 
 @dataclass
+class _Task:
+    id: int
+    args: tuple
+    kwargs: dict
+    future: asyncio.Future
+    started: float = 0.0  # when the worker began it (the one before it had finished)
+
+
+@dataclass
 class _Worker:
     process: multiprocessing.Process
     conn: Connection
-    task: int | None = None
-    future: asyncio.Future | None = None
-    started: float = 0.0
-    pages: int = field(default=0)
+    in_flight: deque[_Task] = field(default_factory=deque)
+    pages: int = 0
     ready: bool = False  # imports done: page timeouts count from here
+    retiring: bool = False  # recycled once its in-flight pages are back
 
 
 class ExtractionPool:
-    """`await pool.extract(html, url, **kwargs)` runs extract_article in a worker process."""
+    """`await pool.extract(html, url, **kwargs)` runs extract_article in a worker process.
+
+    Each worker holds up to PREFETCH pages (the next one waits in its pipe), so it never idles
+    while the crawl's main thread is busy; the timeout of a page runs from when its worker
+    starts it."""
+
+    PREFETCH = 2
 
     def __init__(self, size: int, timeout: float, max_pages_per_worker: int = 2000) -> None:
         self.size = size
@@ -73,7 +87,7 @@ class ExtractionPool:
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(["crawler.extract", "crawler.neardup"])
         self.loop = asyncio.get_event_loop()
-        self.queue: deque[tuple[tuple, dict, asyncio.Future]] = deque()
+        self.queue: deque[_Task] = deque()
         self.ids = itertools.count()
         self.workers: list[_Worker] = [self._spawn() for _ in range(size)]
         self.replaced = 0
@@ -88,26 +102,35 @@ class ExtractionPool:
         return worker
 
     async def extract(self, *args: Any, **kwargs: Any):
-        future = self.loop.create_future()
-        self.queue.append((args, kwargs, future))
+        task = _Task(next(self.ids), args, kwargs, self.loop.create_future())
+        self.queue.append(task)
         self._dispatch()
-        return await future
+        return await task.future
 
     def _dispatch(self) -> None:
-        for worker in self.workers:
-            if not self.queue:
+        """Hand queued pages to ready workers, the least loaded first."""
+        while self.queue:
+            open_workers = [w for w in self.workers
+                            if w.ready and not w.retiring and len(w.in_flight) < self.PREFETCH]
+            if not open_workers:
                 return
-            if worker.ready and worker.future is None:
-                args, kwargs, future = self.queue.popleft()
-                if future.cancelled():
-                    continue
-                worker.task, worker.future, worker.started = next(self.ids), future, time.monotonic()
-                try:
-                    worker.conn.send((args, kwargs))
-                except (BrokenPipeError, OSError):
-                    self._replace(worker, WorkerFailed("worker_crashed", "worker pipe closed"))
-                    continue
-                self.loop.call_later(self.timeout, self._check_timeout, worker, worker.task)
+            worker = min(open_workers, key=lambda w: len(w.in_flight))
+            task = self.queue.popleft()
+            if task.future.cancelled():
+                continue
+            try:
+                worker.conn.send((task.args, task.kwargs))
+            except (BrokenPipeError, OSError):
+                self.queue.appendleft(task)
+                self._replace(worker, WorkerFailed("worker_crashed", "worker pipe closed"))
+                continue
+            worker.in_flight.append(task)
+            if len(worker.in_flight) == 1:
+                self._start(worker, task)
+
+    def _start(self, worker: _Worker, task: _Task) -> None:
+        task.started = time.monotonic()
+        self.loop.call_later(self.timeout, self._check_timeout, worker, task.id)
 
     def _on_readable(self, worker: _Worker) -> None:
         try:
@@ -120,27 +143,36 @@ class ExtractionPool:
             worker.ready = True
             self._dispatch()
             return
-        future, worker.future, worker.task = worker.future, None, None
+        task = worker.in_flight.popleft()
         worker.pages += 1
-        if future is not None and not future.done():
-            future.set_result(result)
+        if not task.future.done():
+            task.future.set_result(result)
+        if worker.in_flight:
+            self._start(worker, worker.in_flight[0])
         if worker.pages >= self.max_pages_per_worker:
+            worker.retiring = True
+        if worker.retiring and not worker.in_flight:
             self._replace(worker, None)
         self._dispatch()
 
-    def _check_timeout(self, worker: _Worker, task: int) -> None:
-        if worker.task == task and worker.future is not None:
+    def _check_timeout(self, worker: _Worker, task_id: int) -> None:
+        if worker in self.workers and worker.in_flight and worker.in_flight[0].id == task_id:
             self._replace(worker, WorkerFailed(
                 "extract_timeout", f"extraction took over {self.timeout:.0f} s; worker replaced"))
 
     def _replace(self, worker: _Worker, failure: WorkerFailed | None) -> None:
-        """Stop `worker` (killing it if it is stuck), fail its page, and start a fresh one."""
+        """Stop `worker` (killing it if it failed), fail the page it was on, put the pages waiting
+        in its pipe back in the queue, and start a fresh worker."""
         self.loop.remove_reader(worker.conn.fileno())
         if failure is not None:
             logger.warning("%s", failure)
             self.replaced += 1
-            if worker.future is not None and not worker.future.done():
-                worker.future.set_exception(failure)
+            if worker.in_flight:
+                task = worker.in_flight.popleft()
+                if not task.future.done():
+                    task.future.set_exception(failure)
+            self.queue.extendleft(reversed(worker.in_flight))  # not started: they go again
+            worker.in_flight.clear()
             worker.process.kill()
         else:
             try:
@@ -149,8 +181,7 @@ class ExtractionPool:
                 worker.process.kill()
         worker.conn.close()
         worker.process.join(timeout=5)
-        index = self.workers.index(worker)
-        self.workers[index] = self._spawn()
+        self.workers[self.workers.index(worker)] = self._spawn()
         self._dispatch()
 
     def close(self) -> None:
@@ -165,6 +196,6 @@ class ExtractionPool:
             if worker.process.is_alive():
                 worker.process.kill()
             worker.conn.close()
-        for _, _, future in self.queue:
-            if not future.done():
-                future.cancel()
+        for task in self.queue:
+            if not task.future.done():
+                task.future.cancel()

@@ -45,8 +45,11 @@ def test_stuck_worker_is_replaced_and_only_its_page_fails():
         pool = ExtractionPool(1, timeout=0.3)
         try:
             await pool.extract(PAGE, "https://s.example/warm")  # the worker is up: timing starts now
+            slow = asyncio.ensure_future(pool.extract(SLOW, "https://s.example/slow"))
+            queued = asyncio.ensure_future(pool.extract(PAGE, "https://s.example/queued"))  # waits in its pipe
             with pytest.raises(WorkerFailed) as caught:
-                await pool.extract(SLOW, "https://s.example/slow")
+                await slow
+            assert (await queued).title == "Dam repairs finished"  # given to the new worker
             after = await pool.extract(PAGE, "https://s.example/ok")
         finally:
             pool.close()
