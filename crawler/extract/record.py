@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -28,7 +28,8 @@ class Article:
     fetched_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The record's fields as a dict (lists and dicts shared, not copied: a hot path)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass
