@@ -66,9 +66,9 @@ def teasers(tree) -> list:
     return found
 
 
-def prose_outside_teasers(tree, teasers=()) -> int:
-    """Characters of running prose in the page, leaving out chrome and short teaser blocks."""
-    small = [t for t in teasers if len(squash(t.text_content())) < TEASER_CHARS]
+def prose_outside_teasers(tree, blocks=()) -> int:
+    """Characters of running prose in the page, leaving out chrome and the short blocks of `blocks`."""
+    small = [t for t in blocks if len(squash(t.text_content())) < TEASER_CHARS]
     return prose_chars(tree, chrome(tree) + small)
 
 
