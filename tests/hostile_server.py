@@ -49,6 +49,7 @@ HOME_LINKS = [
 class Hostile(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     counts: dict[str, int] = {}
+    times: list[float] = []  # when each request arrived
     lock = threading.Lock()
 
     def log_message(self, format, *args):
@@ -69,6 +70,7 @@ class Hostile(BaseHTTPRequestHandler):
         with self.lock:
             Hostile.counts[path] = Hostile.counts.get(path, 0) + 1
             count = Hostile.counts[path]
+            Hostile.times.append(time.monotonic())
         if path == "/":
             links = "".join(f'<li class="post"><a href="{u}">{u}</a></li>' for u in HOME_LINKS)
             self.send(200, f'<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml">'

@@ -19,6 +19,7 @@ GOOD = {
     "busy-429.html": "Patience pays",  # 429 + Retry-After first
     "chain/0.html": "Ten hops away",  # 10 redirects, stored under its final URL
 }
+TIMES: list[float] = []  # arrival time of every request the hostile server saw
 BAD = {  # path -> reject reason
     "pdf.html": "not_html",
     "random.html": ("too_short", "no_title"),
@@ -40,6 +41,7 @@ BAD = {  # path -> reject reason
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     hostile_server.Hostile.counts.clear()
+    hostile_server.Hostile.times.clear()
     server = hostile_server.serve()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     db_path = tmp_path_factory.mktemp("hostile") / "news.db"
@@ -47,6 +49,7 @@ def hostile(tmp_path_factory):
     with sqlite3.connect(db_path) as conn:
         articles = dict(conn.execute("SELECT url, title FROM articles").fetchall())
         rejects = {url: (reason, detail) for url, reason, detail in conn.execute("SELECT url, reason, detail FROM rejects")}
+    TIMES[:] = hostile_server.Hostile.times
     yield base, result, articles, rejects, dict(hostile_server.Hostile.counts)
     server.shutdown()
 
@@ -101,3 +104,11 @@ def test_peak_memory_is_bounded(hostile):
     print(f"\nhostile crawl: peak RSS {peak / 2**20:.0f} MiB (all processes; main process alone "
           f"{result.stats['memusage/max'] / 2**20:.0f} MiB), {result.stats['downloader/request_count']} requests")
     assert 0 < peak < 600 * 2**20
+
+
+def test_robots_crawl_delay_spaces_the_requests(hostile):
+    _, result, _, _, _ = hostile
+    times = TIMES[10:]  # once robots.txt (Crawl-delay: 0.2) has been read
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert "Crawl-delay 0.2" in result.log
+    assert len(gaps) > 10 and sorted(gaps)[len(gaps) // 10] >= 0.15  # nine in ten at least ~0.2 s apart

@@ -30,9 +30,15 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _parse(html: str):
     # lxml refuses str input carrying an XML encoding declaration; strip it.
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html, count=1)
+    # NUL and other C0 control characters are not text (binary junk, broken encodings) and make
+    # lxml's element API refuse strings later on: drop them here, once.
+    html = _CONTROL_CHARS.sub("", html)
     try:
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
