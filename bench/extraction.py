@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from crawler.evaluation import shingles  # noqa: E402  (the dev set README's metric, in one place)
 DEV_SET = ROOT.parent / "shared" / "extraction-dev"
 OUT = ROOT / "bench" / "out"
 
@@ -44,19 +46,9 @@ COMMENT_UI = (
     "Save my name, email",
 )
 SAMPLE_STEP = 6  # the fixed sample: every 6th scored page in id order (132 pages)
-SHINGLE = 4
-TOKEN = re.compile(r"\w+")
 
 
-# --- the metric -----------------------------------------------------------------------------
-
-def shingles(text: str, n: int = SHINGLE) -> Counter:
-    """Multiset of the n-token shingles of `text` (a shorter text is one shingle of all its tokens)."""
-    tokens = TOKEN.findall(text or "")
-    if len(tokens) <= n:
-        return Counter([tuple(tokens)] if tokens else [])
-    return Counter(tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
-
+# --- the metric (token shingles from crawler.evaluation, shared with the WordPress tests) ------
 
 def match(truth: str, extracted: str) -> tuple[float, float, float]:
     """(tp, fp, fn) shingle counts, normalised to sum to 1 so that long pages weigh no more."""

@@ -9,8 +9,11 @@ WORD = re.compile(r"\w+")
 
 
 def shingles(text: str, size: int = 4) -> Counter:
-    """The multiset of overlapping `size`-word shingles of `text` (\\w+ tokens, lower-cased)."""
-    words = WORD.findall(text.lower())
+    """The multiset of overlapping `size`-word shingles of `text` (\\w+ tokens); a shorter text
+    is one shingle of all its words."""
+    words = WORD.findall(text or "")
+    if len(words) <= size:
+        return Counter([tuple(words)] if words else [])
     return Counter(tuple(words[i:i + size]) for i in range(len(words) - size + 1))
 
 
