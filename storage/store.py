@@ -127,6 +127,10 @@ class Store:
             return None
         return dict(zip(("url", "published_at", "modified_at", "fetched_at", "content_hash"), row))
 
+    def is_empty(self) -> bool:
+        """True for a store that holds no article and no reject yet (a first crawl needs no lookups)."""
+        return not self.db.execute("SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM rejects)").fetchone()[0]
+
     def last_reject(self, url: str) -> str | None:
         """The reason of the latest rejects row for `url`, if any."""
         row = self.db.execute("SELECT reason FROM rejects WHERE url = ? ORDER BY id DESC LIMIT 1", [url]).fetchone()

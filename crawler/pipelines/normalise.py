@@ -13,7 +13,7 @@ _INLINE_SPACE = re.compile(r"[ \t\r\f\v]+")
 
 def clean_body(body: str) -> str:
     """Paragraphs separated by exactly one blank line, no stray spaces."""
-    paragraphs = (_INLINE_SPACE.sub(" ", p).strip() for p in re.split(r"\n\s*\n|\n", body))
+    paragraphs = (p.strip() for p in _INLINE_SPACE.sub(" ", body).split("\n"))  # one pass per body
     return "\n\n".join(p for p in paragraphs if p)
 
 

@@ -128,6 +128,8 @@ class NewsSpider(scrapy.Spider):
             spider.store = Store(crawler.settings.get("NEWS_DB_PATH")) if sources else None
         except (sqlite3.Error, OSError):  # the store pipeline reports it and stops the crawl
             spider.store = None
+        # A first crawl into a fresh store has nothing to skip: no lookups per discovered URL.
+        spider.store_was_empty = spider.store is not None and spider.store.is_empty()
         spider.validators: list[dict] = []
         spider.pool = None
         crawler.signals.connect(spider.start_workers, signal=signals.spider_opened)
@@ -498,7 +500,7 @@ class NewsSpider(scrapy.Spider):
     def _worth_fetching(self, site: SiteState, url: str, hints: dict) -> bool:
         """False for a story already stored (under this URL or an alias) that no discovery says
         has changed since; NEWS_RECRAWL=all fetches everything again."""
-        if self.recrawl_all or self.store is None:
+        if self.recrawl_all or self.store is None or self.store_was_empty:
             return True
         known = self.store.known(canonical_url(url))
         if known is None:
