@@ -19,7 +19,6 @@ import argparse
 import csv
 import gzip
 import json
-import re
 import statistics
 import sys
 import time

@@ -130,7 +130,7 @@ def home_page() -> str:
 <article class="teaser"><h2><a href="__BASE__/2025/03/06/deleted-story.html">A story that was taken down</a></h2></article>
 <article class="teaser"><h2><a href="__BASE__/2025/03/07/garbled.html">A page with broken bytes</a></h2></article>
 <article class="teaser"><h2><a href="__BASE__/2025/03/08/server-error.html">A page that fails</a></h2></article>
-<nav class="pagination"><a href="__BASE__/section/culture/">Culture</a> <a href="https://elsewhere.example/">Partner site</a></nav>
+<nav class="pagination"><a href="__BASE__/private/secret.html">Staff only</a> <a href="__BASE__/section/culture/">Culture</a> <a href="https://elsewhere.example/">Partner site</a></nav>
 </main><footer><a href="__BASE__/about.html">About us</a></footer></body></html>
 """
 

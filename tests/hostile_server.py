@@ -7,7 +7,6 @@ Each case is one path; CASES maps it to what a crawl must make of it (see tests/
 
 from __future__ import annotations
 
-import gzip
 import os
 import sys
 import threading

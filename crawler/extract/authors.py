@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from .dates import parse_human
 from .evidence import Page, fold_name, iter_text_segments, squash, types_of, unescape

@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .authors import TEAM_NAME, hint_authors, html_authors, jsonld_authors, meta_authors
-from .dates import to_iso
 from .evidence import Page, squash, types_of, unescape
 from .language import detect_language, script_of
 from .published import find_dates
@@ -197,7 +196,3 @@ def extract_metadata(tree, hints: dict | None = None, url: str | None = None) ->
     _image(page, meta)
     return meta
 
-
-def iso(moment) -> str | None:
-    """ISO 8601 text for a parsed moment."""
-    return to_iso(moment)

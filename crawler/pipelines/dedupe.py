@@ -22,7 +22,7 @@ class DedupePipeline:
         self.seen: set[str] = set()
         self.hashes: dict[str, str] = {}  # content hash -> url, this run
         self.store: Store | None = None
-        self.check_stored_urls = False
+        self.check_store = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "DedupePipeline":
@@ -33,8 +33,8 @@ class DedupePipeline:
             self.store = Store(self.db_path)
         except (sqlite3.Error, OSError):  # the store pipeline reports it and stops the crawl
             self.store = None
-        # in a store that was empty, only this run's own URLs (self.seen) can be stored already
-        self.check_stored_urls = self.store is not None and not self.store.is_empty()
+        # in a store that was empty, only this run's own stories (self.seen, self.hashes) are stored
+        self.check_store = self.store is not None and not self.store.is_empty()
 
     def close_spider(self) -> None:
         if self.store:
@@ -45,7 +45,7 @@ class DedupePipeline:
             inc(self.stats, "duplicates/in_run", item.source)
             raise DuplicateArticle(f"duplicate in this run: {item.url}")
         self.seen.add(item.url)
-        known = self.store.known(item.url) if self.check_stored_urls else None
+        known = self.store.known(item.url) if self.check_store else None
         if known is not None:
             if known["url"] != item.url:
                 inc(self.stats, "duplicates/stored", item.source)
@@ -58,7 +58,7 @@ class DedupePipeline:
             inc(self.stats, "duplicates/stored", item.source)
             raise DuplicateArticle(f"already stored, unchanged: {item.url}")
         same_body = self.hashes.get(item.content_hash) or (
-            self.store.has_hash(item.content_hash) if self.store is not None else None
+            self.store.has_hash(item.content_hash) if self.check_store else None
         )
         if same_body and same_body != item.url:
             inc(self.stats, "duplicates/same_body", item.source)

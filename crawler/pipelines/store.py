@@ -15,7 +15,7 @@ import logging
 import sqlite3
 import time
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from scrapy import signals

@@ -9,7 +9,6 @@ import scrapy
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
-from crawler.discovery.links import is_followable
 from crawler.sources import Source
 from crawler.stats import inc
 from crawler.urls import canonical_url, same_site
@@ -43,7 +42,7 @@ class SiteState:
 
     def is_on_site(self, url: str, stats: StatsCollector) -> bool:
         """Only http(s) URLs on the site's host and port are requested; others are counted."""
-        if is_followable(url, self.base_url) or (urlsplit(url).scheme in ("http", "https") and same_site(url, self.base_url)):
+        if urlsplit(url).scheme in ("http", "https") and same_site(url, self.base_url):
             return True
         inc(stats, "discovery/skipped_url", self.name)
         return False
