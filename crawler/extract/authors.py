@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .dates import parse_human
-from .evidence import Page, fold_name, iter_text_segments, squash, types_of, unescape
+from .evidence import CHROME_PHRASES, Page, fold_name, iter_text_segments, squash, types_of, unescape
 
 BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:article|story|post|words|text|reporting|report)\s+)?"
@@ -152,7 +152,7 @@ def _is_role(part: str) -> bool:
 def looks_like_name(text: str, strict: bool = True, login: bool = False) -> bool:
     """Could `text` be a person's (or a team's) name as printed in a byline? `strict` (for text
     read off the page) also wants capitalised words; declared names may be lower-case."""
-    if not 2 <= len(text) <= 50 or any(ch.isdigit() for ch in text) or re.search(r"[@/\\<>{}=?!:;#*]|://", text):
+    if not 2 <= len(text) <= 50 or any(ch.isdigit() for ch in text) or re.search(r"[@/\\<>{}=?!:;#*®™©]|://", text):
         return False
     if re.search(r"[a-z]\.[a-z]", text) and (not login or "author" in text.lower()):
         return False  # "page.head.author", "jane.doe": a template key or a login, not a name
@@ -342,13 +342,55 @@ def byline_names(element, site: Site = Site()) -> list[str]:
     return names
 
 
-def html_authors(page: Page, scope=None) -> list[str]:
-    """The first byline inside `scope` (default: the whole page), never in chrome."""
+# Chrome that lists other posts, other people or other pages: a name there is never the story's
+# author, even when nothing else names one (sidebars, banners and asides may hold its byline).
+OTHERS_CHROME = {
+    "comment", "comments", "commentlist", "respond", "reply", "replies", "related", "relatedposts", "recent",
+    "popular", "recommended", "recommendations", "trending", "carousel", "slider", "disqus", "outbrain",
+    "taboola", "testimonial", "testimonials", "pagination", "pager", "footer",
+}
+MENU_WORDS = {"menu", "menus", "submenu", "dropdown", "megamenu", "nav", "navbar", "navigation", "drawer"}
+POSITION_WORDS = {"under", "below", "above", "after", "before", "beneath", "offset", "over"}
+_STATE_FLAG = re.compile(r"^(?:has|is|with|no)[A-Z]")  # "hasSlider": a state of the block, not its name
+
+
+def _lists_others(token: str) -> bool:
+    if CHROME_PHRASES.search(token):
+        return True
+    words = [w.lower() for w in _CLASS_WORDS.split(token) if w]
+    if not words or _STATE_FLAG.match(token):
+        return False
+    if words[0] in POSITION_WORDS:
+        return False  # "under-menu", "offset-nav": placed by the menu, not one
+    return any(w in OTHERS_CHROME or w in MENU_WORDS for w in (words[0], words[-1]))
+
+
+def _in_others_chrome(page: Page, element) -> bool:
+    """Is `element` in comments, related or recent posts, pagination, a menu or the site's footer?"""
+    for container in page.chrome_ancestors(element):
+        if container.tag == "main" or container.find(".//h1") is not None:
+            continue  # the story's own header or banner, holding its headline
+        if page._kind(container) == "footer":
+            return True
+        tokens = f"{container.get('id', '')} {container.get('class', '')}".split()
+        if any(_lists_others(token) for token in tokens):
+            if "footer" in " ".join(tokens).lower() and container.xpath("ancestor::article"):
+                continue  # the story's own footer ("article-template-footer")
+            return True
+    return False
+
+
+def html_authors(page: Page, scope=None, lenient: bool = False) -> list[str]:
+    """The first byline inside `scope` (default: the whole page), never in chrome. `lenient`
+    also reads bylines in sidebars, banners, asides and site headers (some layouts put the
+    story's byline there), but never in comments, related posts or the site's footer."""
     site = Site.of(page)
     scope = scope if scope is not None else page.tree
     done: set = set()
     for element in _candidates(scope):
-        if any(a in done for a in element.iterancestors()) or page.in_chrome(element):
+        if any(a in done for a in element.iterancestors()):
+            continue
+        if _in_others_chrome(page, element) if lenient else page.in_chrome(element):
             continue
         if any(a.tag in NOT_IN for a in element.iterancestors()):
             continue

@@ -205,6 +205,20 @@ class Page:
                 return True
         return False
 
+    def chrome_ancestors(self, element) -> list:
+        """The containers that make `element` chrome for `in_chrome`, innermost first (empty
+        when it is not in chrome)."""
+        found = []
+        for ancestor in element.iterancestors():
+            tag = ancestor.tag if isinstance(ancestor.tag, str) else ""
+            if tag in ("body", "html"):
+                break
+            kind = self._kind(ancestor)
+            if kind == "chrome" or (kind == "footer"
+                                    and not any(self._kind(a) == "article" for a in ancestor.iterancestors())):
+                found.append(ancestor)
+        return found
+
     def _kind(self, element) -> str:
         """'chrome', 'footer', 'article' or '' for one container (cached)."""
         kind = self._kinds.get(element)

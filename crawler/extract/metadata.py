@@ -13,7 +13,7 @@ detection), `source` (the source's configuration) and the hint's origin (`wp-res
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urljoin
 
 from .authors import TEAM_NAME, hint_authors, html_authors, jsonld_authors, meta_authors
@@ -58,23 +58,28 @@ def _site_name(page: Page, meta: Meta) -> None:
 
 
 def _authors(page: Page, meta: Meta, hints: dict, scope) -> None:
-    """The first source naming a person wins; teams and organisations only when none does."""
+    """The first source naming a person wins; teams and organisations only when none does.
+    Sources are read lazily, in order: later ones only when no earlier one names a person."""
     people, orgs = jsonld_authors(page)
     origin = hints.get("origin", "feed")
-    sources = [
-        (people, "jsonld"),
-        (meta_authors(page), "meta"),
-        (hint_authors(hints, page), origin),
-        (html_authors(page, scope) if scope is not None else [], "html"),
-        (html_authors(page), "html"),
-        (jsonld_authors(page, login=True)[0], "jsonld"),  # a bare user name, at last
-        (meta_authors(page, login=True), "meta"),
+    sources: list[tuple[Callable[[], list[str]], str]] = [
+        (lambda: people, "jsonld"),
+        (lambda: meta_authors(page), "meta"),
+        (lambda: hint_authors(hints, page), origin),
+        (lambda: html_authors(page, scope) if scope is not None else [], "html"),
+        (lambda: html_authors(page), "html"),
+        (lambda: html_authors(page, lenient=True), "html"),  # a byline in a banner or sidebar
+        (lambda: jsonld_authors(page, login=True)[0], "jsonld"),  # a bare user name, at last
+        (lambda: meta_authors(page, login=True), "meta"),
     ]
-    for names, source in sources:
+    found: list[tuple[list[str], str]] = []
+    for read, source in sources:
+        names = read()
         if names and not all(TEAM_NAME.search(name) for name in names):
             meta.set("authors", names, source)
             return
-    for names, source in [*sources, (orgs, "jsonld")]:
+        found.append((names, source))
+    for names, source in [*found, (orgs, "jsonld")]:
         meta.set("authors", names, source)
 
 

@@ -1,0 +1,55 @@
+"""Author extraction rules, one small page per rule (see crawler/extract/authors.py)."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from crawler.extract.metadata import extract_metadata
+
+BODY = "<p>" + "The river rose again overnight and the ferry stayed in port. " * 6 + "</p>"
+
+
+def authors(head: str = "", body: str = "", url: str = "https://news.example/story/") -> list[str] | None:
+    tree = lxml.html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+    return extract_metadata(tree, {}, url=url).values.get("authors")
+
+
+# --- bylines outside the article's own container --------------------------------------------------
+
+def test_byline_in_a_hero_banner_beside_the_headline():
+    body = ('<div class="hero-banner hero-banner-popup"><h1>Story</h1>'
+            '<address class="hero__author-info">by <a class="author-name">Tracy Parker</a></address></div>'
+            + BODY)
+    assert authors(body=body) == ["Tracy Parker"]
+
+
+def test_byline_in_a_sidebar_or_aside_when_nothing_else_names_one():
+    body = ('<h1>Story</h1>' + BODY + '<aside class="story-aside"><p class="post-author">Written by Ana Ruiz</p>'
+            '</aside>')
+    assert authors(body=body) == ["Ana Ruiz"]
+    sidebar = ('<h1>Story</h1>' + BODY + '<div class="story_sidebar"><div class="author-name">Joakim Berg</div>'
+               '</div>')
+    assert authors(body=sidebar) == ["Joakim Berg"]
+
+
+def test_names_in_menus_related_posts_and_the_site_footer_stay_out():
+    menu = ('<ul class="sub-menu"><li class="dropdown-menu-header">By Role</li>'
+            '<li><a href="/author/jdoe/">Hong Kong Actuary</a></li></ul><h1>Story</h1>' + BODY)
+    assert authors(body=menu) is None
+    related = ('<h1>Story</h1>' + BODY + '<div class="related-posts"><span class="byline">by Meg Ward</span></div>'
+               '<div class="footer"><a class="author" href="/about">Site Builder Agency</a></div>')
+    assert authors(body=related) is None
+
+
+def test_a_state_flag_or_a_position_is_no_chrome_name():
+    body = ('<div class="banner hasSlider"><h1>Story</h1><div class="author-info">Rachel Mason</div></div>'
+            + BODY)
+    assert authors(body=body) == ["Rachel Mason"]
+    below = ('<div class="post-section under-menu"><h1>Story</h1><span><a href="/search?q=Mia">by Mia Weeden'
+             '</a></span></div>' + BODY)
+    assert authors(body=below) == ["Mia Weeden"]
+
+
+def test_a_trademark_is_a_brand_not_a_name():
+    body = '<h1>Story</h1>' + BODY + '<div class="widget"><div class="byline">Websites by CivicPlus®</div></div>'
+    assert authors(body=body) is None
