@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -12,9 +13,13 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
+@lru_cache(maxsize=16384)
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no default port, no fragment, no tracking parameters,
-    percent-escapes in lower case (as WordPress writes its slugs), non-ASCII escaped."""
+    percent-escapes in lower case (as WordPress writes its slugs), non-ASCII escaped.
+
+    Cached: the crawl asks for the same URL's form several times (discovery hints, the page,
+    the store's aliases), and it is pure."""
     parts = urlsplit(safe_url_string(url.strip()))
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()

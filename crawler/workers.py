@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import logging
 import multiprocessing
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Any
 
 from crawler import neardup
 from crawler.extract import Article, Rejection, extract_article
+from crawler.pipelines.normalise import normalise
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +47,12 @@ def _serve(conn: Connection) -> None:
         args, kwargs = task
         try:
             result = extract_article(*args, **kwargs)
-            if isinstance(result, Article):  # the near-duplicate signature is CPU work too: done here
+            if isinstance(result, Article):
+                # CPU work the pipelines would otherwise do on the reactor thread: done here
+                normalise(result)
                 result.minhash = neardup.signature(result.body)
+                if result.minhash is not None:
+                    result.minhash_bands = neardup.bands(result.minhash)
         except Exception as exc:  # a bug on one page must not take the worker down
             result = Rejection(url=args[1], reason="extract_error", detail=repr(exc)[:500])
         conn.send(result)
@@ -85,23 +91,63 @@ class ExtractionPool:
         self.timeout = timeout
         self.max_pages_per_worker = max_pages_per_worker  # recycle workers: bounded memory
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["crawler.extract", "crawler.neardup"])
+        self.context.set_forkserver_preload(["crawler.extract", "crawler.neardup", "crawler.pipelines.normalise"])
         self.loop = asyncio.get_event_loop()
         self.queue: deque[_Task] = deque()
         self.ids = itertools.count()
-        self.workers: list[_Worker] = [self._spawn() for _ in range(size)]
+        self.workers: list[_Worker] = []
         self.replaced = 0
+        self.closed = False
+        self.boot_error: BaseException | None = None
+        # Starting the forkserver (it imports the extraction code) and forking the workers takes
+        # about half a second: a thread does it while the reactor goes on with discovery.
+        self.booting = threading.Thread(target=self._boot, name="news-extract-boot", daemon=True)
+        self.booting.start()
 
-    def _spawn(self) -> _Worker:
+    def _boot(self) -> None:
+        try:
+            for _ in range(self.size):
+                started = self._start_process()
+                self.loop.call_soon_threadsafe(self._attach, *started)
+        except Exception as exc:  # no fork, no memory: every page waiting or to come is rejected
+            logger.error("could not start extraction workers: %r", exc)
+            self.loop.call_soon_threadsafe(self._boot_failed, exc)
+
+    def _start_process(self) -> tuple[multiprocessing.Process, Connection]:
         parent, child = self.context.Pipe()
         process = self.context.Process(target=_serve, args=(child,), daemon=True, name="news-extract")
         process.start()
         child.close()
-        worker = _Worker(process, parent)
-        self.loop.add_reader(parent.fileno(), self._on_readable, worker)
+        return process, parent
+
+    def _attach(self, process: multiprocessing.Process, conn: Connection) -> _Worker | None:
+        """Adopt a started worker process (on the loop's thread)."""
+        if self.closed:  # the crawl ended while it started
+            conn.close()
+            process.kill()
+            process.join(timeout=5)
+            return None
+        worker = _Worker(process, conn)
+        self.loop.add_reader(conn.fileno(), self._on_readable, worker)
+        self.workers.append(worker)
+        return worker
+
+    def _boot_failed(self, exc: BaseException) -> None:
+        self.boot_error = exc
+        if not self.workers:
+            while self.queue:
+                task = self.queue.popleft()
+                if not task.future.done():
+                    task.future.set_exception(WorkerFailed("worker_crashed", f"no extraction worker started: {exc!r}"))
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(*self._start_process())
+        self.loop.add_reader(worker.conn.fileno(), self._on_readable, worker)
         return worker
 
     async def extract(self, *args: Any, **kwargs: Any):
+        if self.boot_error is not None and not self.workers:
+            raise WorkerFailed("worker_crashed", f"no extraction worker started: {self.boot_error!r}")
         task = _Task(next(self.ids), args, kwargs, self.loop.create_future())
         self.queue.append(task)
         self._dispatch()
@@ -185,6 +231,8 @@ class ExtractionPool:
         self._dispatch()
 
     def close(self) -> None:
+        self.closed = True
+        self.booting.join()  # workers it starts from now on are stopped as they are adopted
         for worker in self.workers:
             self.loop.remove_reader(worker.conn.fileno())
             try:

@@ -131,6 +131,10 @@ class Store:
         """True for a store that holds no article and no reject yet (a first crawl needs no lookups)."""
         return not self.db.execute("SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM rejects)").fetchone()[0]
 
+    def has_articles(self) -> bool:
+        """True once the store holds at least one article."""
+        return bool(self.db.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
+
     def last_reject(self, url: str) -> str | None:
         """The reason of the latest rejects row for `url`, if any."""
         row = self.db.execute("SELECT reason FROM rejects WHERE url = ? ORDER BY id DESC LIMIT 1", [url]).fetchone()

@@ -78,3 +78,47 @@ def test_killed_worker_is_replaced_and_only_its_page_fails():
     failure, after = run(go())
     assert failure.reason == "worker_crashed"
     assert after.title == "Dam repairs finished"
+
+
+def test_pool_returns_records_normalised_with_bands_that_the_pipelines_take_as_they_are():
+    from crawler import neardup
+    from crawler.pipelines.normalise import NormalisePipeline, normalise
+
+    messy = PAGE.replace("Engineers finished", "Engineers \t  finished")
+
+    async def go():
+        pool = ExtractionPool(1, timeout=30)
+        try:
+            return await pool.extract(messy, "https://S.example/story?utm_source=x")
+        finally:
+            pool.close()
+
+    result = run(go())
+    expected = normalise(extract_article(messy, "https://S.example/story?utm_source=x"))
+    assert result.to_dict() == expected.to_dict()
+    assert "Engineers finished" in result.body and result.url == "https://s.example/story"
+    assert result.minhash_bands == neardup.bands(result.minhash)
+    before = result.to_dict()
+    assert NormalisePipeline().process_item(result).to_dict() == before
+
+
+class _NoForkPool(ExtractionPool):
+    def _start_process(self):
+        raise OSError("fork: Resource temporarily unavailable")
+
+
+def test_pool_whose_workers_cannot_start_rejects_pages_with_a_reason():
+    async def go():
+        pool = _NoForkPool(2, timeout=30)
+        try:
+            with pytest.raises(WorkerFailed) as waiting:  # queued before the boot thread failed
+                await pool.extract(PAGE, "https://s.example/1")
+            with pytest.raises(WorkerFailed) as later:
+                await pool.extract(PAGE, "https://s.example/2")
+        finally:
+            pool.close()
+        return waiting.value, later.value
+
+    waiting, later = run(go())
+    assert waiting.reason == later.reason == "worker_crashed"
+    assert "Resource temporarily unavailable" in str(later)

@@ -48,6 +48,12 @@ class ClusterPipeline:
     def open_spider(self) -> None:
         try:
             self.store = Store(self.db_path)
+            # A store with no article at the start holds only this run's articles, which the
+            # in-memory index has: no query per item (a first crawl's main-thread cost). Another
+            # source crawled into the same fresh store at the same time is not looked at then.
+            if not self.store.has_articles():
+                self.store.close()
+                self.store = None
         except (sqlite3.Error, OSError):  # the store pipeline reports it and stops the crawl
             self.store = None
 
@@ -57,11 +63,13 @@ class ClusterPipeline:
 
     def process_item(self, item: Article) -> Article:
         sig = getattr(item, "minhash", None)  # computed by the extraction worker, off this thread
+        bands = getattr(item, "minhash_bands", None)
         if sig is None or not neardup.same_signature_params(self.params):
-            sig = neardup.signature(item.body, self.params)
+            sig, bands = neardup.signature(item.body, self.params), None
         if sig is None:
             return item
-        bands = neardup.bands(sig, self.params)
+        if bands is None:
+            bands = neardup.bands(sig, self.params)
         replaces = getattr(item, "replaces", None)
         if replaces:
             # an edit keeps the cluster it has (the store does not change cluster_id on update);

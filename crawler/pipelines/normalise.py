@@ -9,11 +9,13 @@ from crawler.extract.dates import parse_datetime, to_iso
 from crawler.urls import canonical_url
 
 _INLINE_SPACE = re.compile(r"[ \t\r\f\v]+")
+# the same result as _INLINE_SPACE -> " ", but a lone space (most of them) is not replaced by itself
+_INLINE_SPACE_TO_SQUASH = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")
 
 
 def clean_body(body: str) -> str:
     """Paragraphs separated by exactly one blank line, no stray spaces."""
-    paragraphs = (p.strip() for p in _INLINE_SPACE.sub(" ", body).split("\n"))  # one pass per body
+    paragraphs = (p.strip() for p in _INLINE_SPACE_TO_SQUASH.sub(" ", body).split("\n"))  # one pass per body
     return "\n\n".join(p for p in paragraphs if p)
 
 
@@ -26,16 +28,28 @@ def _unique(names: list[str]) -> list[str]:
     return list(seen.values())
 
 
+def normalise(item: Article) -> Article:
+    """The item in its stored form: canonical URL, clean title and body, ISO 8601 dates, names
+    once each, the body's content hash. No I/O, idempotent; marks the item `normalised`."""
+    item.url = canonical_url(item.url)
+    item.title = _INLINE_SPACE.sub(" ", item.title.replace("\n", " ")).strip()
+    item.body = clean_body(item.body)
+    item.content_hash = content_hash(item.body)
+    for name in ("published_at", "modified_at"):
+        value = getattr(item, name)
+        setattr(item, name, to_iso(parse_datetime(value)) if value else None)
+    item.authors = _unique(item.authors)
+    item.categories = _unique(item.categories)
+    item.tags = _unique(item.tags)
+    item.normalised = True
+    return item
+
+
 class NormalisePipeline:
+    """Normalises each article (see `normalise`), unless the extraction worker already did, off
+    the reactor thread (crawler.workers)."""
+
     def process_item(self, item: Article) -> Article:
-        item.url = canonical_url(item.url)
-        item.title = _INLINE_SPACE.sub(" ", item.title.replace("\n", " ")).strip()
-        item.body = clean_body(item.body)
-        for name in ("published_at", "modified_at"):
-            value = getattr(item, name)
-            setattr(item, name, to_iso(parse_datetime(value)) if value else None)
-        item.authors = _unique(item.authors)
-        item.categories = _unique(item.categories)
-        item.tags = _unique(item.tags)
-        item.content_hash = content_hash(item.body)
-        return item
+        if getattr(item, "normalised", False):
+            return item
+        return normalise(item)
