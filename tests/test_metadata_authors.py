@@ -53,3 +53,32 @@ def test_a_state_flag_or_a_position_is_no_chrome_name():
 def test_a_trademark_is_a_brand_not_a_name():
     body = '<h1>Story</h1>' + BODY + '<div class="widget"><div class="byline">Websites by CivicPlus®</div></div>'
     assert authors(body=body) is None
+
+
+# --- the visible byline against the declared authors ------------------------------------------------
+
+LD_AUTHOR = ('<script type="application/ld+json">{"@type": "BlogPosting", "headline": "Story",'
+             '"author": {"@type": "Person", "name": "%s"}}</script>')
+
+
+def test_a_by_line_naming_another_person_beats_the_declared_account():
+    body = '<article><h1>Story</h1><p>By: Paula Fenwick</p>' + BODY + '</article>'
+    assert authors(LD_AUTHOR % "Luke Daly", body) == ["Paula Fenwick"]
+    meta = '<meta name="author" content="KatieS">'
+    assert authors(meta, body) == ["Paula Fenwick"]
+
+
+def test_the_declared_author_stays_when_the_byline_agrees_or_is_no_person():
+    agrees = '<article><h1>Story</h1><p class="byline">By Luke Daly and Acme</p>' + BODY + '</article>'
+    assert authors(LD_AUTHOR % "Luke Daly", agrees) == ["Luke Daly"]
+    section = '<article><h1>Story</h1><p class="byline">By Topic</p>' + BODY + '</article>'
+    assert authors(LD_AUTHOR % "Luke Daly", section) == ["Luke Daly"]
+    box = ('<article><h1>Story</h1>' + BODY + '<div class="author-box">Brian Stone, CFP. Brian advises '
+           'families on their savings.</div></article>')
+    assert authors(LD_AUTHOR % "Erica Need", box) == ["Erica Need"]  # an author box is no "By" line
+
+
+def test_co_authors_the_declared_data_left_out_are_added():
+    body = ('<article><h1>Story</h1><p class="byline">By Dr Mara Vale, Dr Dieter Voss and Erik Veld</p>'
+            + BODY + '</article>')
+    assert authors(LD_AUTHOR % "Mara Vale", body) == ["Dr Mara Vale", "Dr Dieter Voss", "Erik Veld"]

@@ -380,10 +380,11 @@ def _in_others_chrome(page: Page, element) -> bool:
     return False
 
 
-def html_authors(page: Page, scope=None, lenient: bool = False) -> list[str]:
+def html_authors(page: Page, scope=None, lenient: bool = False, labelled: bool = False) -> list[str]:
     """The first byline inside `scope` (default: the whole page), never in chrome. `lenient`
     also reads bylines in sidebars, banners, asides and site headers (some layouts put the
-    story's byline there), but never in comments, related posts or the site's footer."""
+    story's byline there), but never in comments, related posts or the site's footer.
+    `labelled` reads only bylines that start with "By", "Written by" and the like."""
     site = Site.of(page)
     scope = scope if scope is not None else page.tree
     done: set = set()
@@ -395,6 +396,8 @@ def html_authors(page: Page, scope=None, lenient: bool = False) -> list[str]:
         if any(a.tag in NOT_IN for a in element.iterancestors()):
             continue
         text = squash("".join(element.itertext()))
+        if labelled and not BY_TEXT.match(text):
+            continue
         marked = AUTHORISH.search(f"{element.get('class', '')} {element.get('id', '')}") or element.get("itemprop")
         if len(text) > (600 if marked else 120):
             continue  # an author block may carry a bio; a bare "By ..." line is short
@@ -409,6 +412,32 @@ def html_authors(page: Page, scope=None, lenient: bool = False) -> list[str]:
                 if set(names) < set(more):
                     names = more
             return names
+    return []
+
+
+HONORIFIC = re.compile(r"^(?:dr|prof|mr|mrs|ms|mx)\.?\s+", re.I)
+
+
+def _same_person(name: str) -> str:
+    """A name compared without case or an honorific: 'Dr Jane Doe' and 'jane doe' are one person."""
+    return fold_name(HONORIFIC.sub("", name))
+
+
+def byline_correction(page: Page, declared: list[str], scope=None) -> list[str]:
+    """The article's visible byline, where it corrects the declared (JSON-LD or meta) authors:
+    it names them and more people (co-authors the data left out), or it is a "By" line naming
+    other people (the declared one is an account or a desk). Otherwise []."""
+    def read(**kind) -> list[str]:
+        return (html_authors(page, scope, **kind) if scope is not None else []) or html_authors(page, **kind)
+
+    mine = {_same_person(n) for n in declared}
+    shown = read()
+    extra = [n for n in shown if _same_person(n) not in mine]
+    if extra and mine <= {_same_person(n) for n in shown} and all(_personal(n) for n in extra):
+        return shown
+    people = [n for n in read(labelled=True) if _personal(n)]
+    if people and not mine & {_same_person(n) for n in people}:
+        return people
     return []
 
 

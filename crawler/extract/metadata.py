@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urljoin
 
-from .authors import TEAM_NAME, hint_authors, html_authors, jsonld_authors, meta_authors
+from .authors import TEAM_NAME, byline_correction, hint_authors, html_authors, jsonld_authors, meta_authors
 from .evidence import Page, squash, types_of, unescape
 from .language import detect_language, script_of
 from .published import find_dates
@@ -76,7 +76,8 @@ def _authors(page: Page, meta: Meta, hints: dict, scope) -> None:
     for read, source in sources:
         names = read()
         if names and not all(TEAM_NAME.search(name) for name in names):
-            meta.set("authors", names, source)
+            shown = byline_correction(page, names, scope) if source in ("jsonld", "meta") else []
+            meta.set("authors", shown or names, "html" if shown else source)
             return
         found.append((names, source))
     for names, source in [*found, (orgs, "jsonld")]:
