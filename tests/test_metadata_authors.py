@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import lxml.html
 
+from crawler.extract.authors import clean_author
 from crawler.extract.metadata import extract_metadata
 
 BODY = "<p>" + "The river rose again overnight and the ferry stayed in port. " * 6 + "</p>"
@@ -82,3 +83,25 @@ def test_co_authors_the_declared_data_left_out_are_added():
     body = ('<article><h1>Story</h1><p class="byline">By Dr Mara Vale, Dr Dieter Voss and Erik Veld</p>'
             + BODY + '</article>')
     assert authors(LD_AUTHOR % "Mara Vale", body) == ["Dr Mara Vale", "Dr Dieter Voss", "Erik Veld"]
+
+
+# --- what the byline's text holds besides names ---------------------------------------------------
+
+def test_a_role_after_the_name_goes_with_its_and_and_the_employer_after_it():
+    assert clean_author("Danielle Pardo, Head of Marketing and Community Development") == ["Danielle Pardo"]
+    assert clean_author("Daniel Burt, Senior Director, Content & Marketing, Acme and Beta Institute") == [
+        "Daniel Burt"]
+    assert clean_author("Rui Mao, Heba Ledo, Manoel Cortes & Suparn Pal") == [
+        "Rui Mao", "Heba Ledo", "Manoel Cortes", "Suparn Pal"]
+
+
+def test_a_short_lead_in_before_written_by():
+    assert clean_author("This post was written by Dana Pell, Head of Marketing") == ["Dana Pell"]
+    assert clean_author("Article written by: Omar Haddad") == ["Omar Haddad"]
+
+
+def test_category_links_after_by_are_no_authors():
+    body = ('<article><h1>Story</h1><div class="meta"><span>By</span><span>'
+            '<a href="/checklists/" rel="tag">Wedding Checklists</a><a href="/planning/" rel="category tag">'
+            'Planning</a></span><a href="/author/nm/" rel="author">Niamh Mallon</a></div>' + BODY + '</article>')
+    assert authors(body=body) == ["Niamh Mallon"]

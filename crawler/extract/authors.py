@@ -21,6 +21,8 @@ BYLINE_PREFIX = re.compile(
     r"von|par|por|door|av|di|autor(?:in)?|كتب|بقلم|بواسطة)\b\s*[:\-–—]?\s*",
     re.I,
 )
+# "This post was written by Jane Doe": a short lead-in before the label.
+WRITTEN_BY = re.compile(r"^(?:[\w’']+\s+){1,5}(?:written|authored|posted|contributed)\s+by\b\s*:?\s*", re.I)
 # Someone other than the author: the name after these is skipped, and the byline ends there.
 OTHER_ROLE = re.compile(
     r"\b(?:updated|reviewed|fact[- ]?checked|edited|medically\s+reviewed|photos?|photography|illustrations?|"
@@ -181,6 +183,20 @@ def _strip_role_tail(name: str) -> str:
     return head
 
 
+def _drop_role_groups(text: str) -> str:
+    """'Jane Doe, Head of Marketing and Community Development' -> 'Jane Doe': a comma group after
+    the first that begins or ends with a job title is the role, "and" and all; what follows it is
+    the employer."""
+    groups = re.split(r"\s*[,;]\s*", text)
+    kept = groups[:1]
+    for group in groups[1:]:
+        parts = [p for p in NAME_SPLIT.split(group) if p.strip()]
+        if parts and (_is_role(parts[0]) or _is_role(parts[-1])):
+            break  # the role, and the employer after it
+        kept.append(group)
+    return ", ".join(kept)
+
+
 def clean_author(raw: str, site: Site = Site(), strict: bool = True, organisation: bool = False,
                  login: bool = False) -> list[str]:
     """Names in one byline string: prefixes, dates, roles, credentials and non-names removed.
@@ -192,11 +208,12 @@ def clean_author(raw: str, site: Site = Site(), strict: bool = True, organisatio
     if view_all:
         text = view_all["a"] or view_all["b"]
     text = BYLINE_PREFIX.sub("", text, count=1)
+    text = WRITTEN_BY.sub("", text, count=1)
     for pattern in (OTHER_ROLE, META_LABEL):
         cut = pattern.search(text)
         if cut and cut.start() > 0:
             text = text[: cut.start()]
-    text = _DATE_TAIL.sub("", text)
+    text = _drop_role_groups(_DATE_TAIL.sub("", text))
     names = []
     for part in split_names(text):
         part = _strip_role_tail(BYLINE_PREFIX.sub("", part, count=1)).strip(" .,-–—|\"'“”‘’")
@@ -299,6 +316,9 @@ def _candidates(scope) -> list:
     return found
 
 
+TERM_LINKS = './/a[contains(concat(" ", normalize-space(@rel), " "), " tag ") or contains(@rel, "category")]'
+
+
 def byline_names(element, site: Site = Site()) -> list[str]:
     """The names of one byline element: the first name read in it, and those joined to it by
     "and" or commas; labels ("By", "Published") are skipped, other people ("Edited by") end it."""
@@ -309,6 +329,7 @@ def byline_names(element, site: Site = Site()) -> list[str]:
             return clean_author(value, site)
         if element.get("content"):
             return clean_author(element.get("content"), site)
+    terms = {squash("".join(a.itertext())) for a in element.xpath(TERM_LINKS)}
     names: list[str] = []
     expecting_more = False
     skip_next = False
@@ -316,6 +337,8 @@ def byline_names(element, site: Site = Site()) -> list[str]:
     marked = element.get("itemprop") == "author" or "author" in (element.get("rel") or "").split() or bool(
         AUTHORISH.search(element.get("class") or ""))
     for segment in iter_text_segments(element):
+        if segment in terms:
+            continue  # a category or tag link ("By" over the post's categories)
         if OTHER_ROLE.search(segment):
             if names:
                 break
