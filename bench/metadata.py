@@ -18,8 +18,12 @@ Scoring: titles compare after squashing whitespace (quotes, case and punctuation
 Authors: the truth's `author` string and each of our names are split into names by the same
 rule as our extractor (`authors.split_names`: "A, B", "A and B", "A & B", "A; B"; degrees such
 as "MS" or "PhD" dropped), then compared as sets of case-folded, space-squashed names. Dates:
-the day of `published_at` as the page states it against the truth's `publish_date` (a month
-when the truth gives only a month).
+the day of `published_at` against the truth's `publish_date` (a month when the truth gives only
+a month). The truth gives a bare day with no zone, so a date counts right when either its day in
+the offset the page states or, for a date with an offset, its UTC day is the truth's day (an
+evening instant at -05:00 is the next day in UTC); the same run also prints, in brackets, the
+strict figures "right day / wrong day (stated offset only)", where only the stated-offset day
+counts.
 
 Dev set: WCXB development split (Murrough Foley, 2026), CC-BY-4.0.
 """
@@ -32,6 +36,7 @@ import json
 import sys
 import time
 from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 
 import trafilatura
@@ -88,6 +93,16 @@ def baseline(raw: bytes, url: str) -> tuple[dict, float]:
     return {"title": doc.title, "authors": doc.author or "", "date": doc.date}, spent
 
 
+def utc_day(value: str | datetime | None) -> str:
+    """The UTC day of an instant with an offset ('2025-05-14T19:30:03-07:00' -> '2025-05-15');
+    '' for a naive or unparseable one."""
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(value or "")
+    except ValueError:
+        return ""
+    return moment.astimezone(timezone.utc).date().isoformat() if moment.tzinfo else ""
+
+
 class Score:
     """Counts for one extractor."""
 
@@ -114,6 +129,9 @@ class Score:
             self.c["with_date"] += 1
             mine = (got["date"] or "")[: len(day)]
             verdict["date"] = "right" if mine == day else "missing" if not mine else "wrong"
+            self.c["date_strict_right"] += verdict["date"] == "right"
+            if verdict["date"] == "wrong" and utc_day(got["date"])[: len(day)] == day:
+                verdict["date"] = "right"
             self.c["date_" + verdict["date"]] += 1
         return verdict
 
@@ -122,7 +140,9 @@ class Score:
         pct = lambda a, b: f"{100 * a / b:5.1f}%" if b else "   - "  # noqa: E731
         return (f"| {name:<22} | {pct(c['title'], c['pages'])} | {pct(c['authors'], c['with_author'])} "
                 f"| {c['authors_given']:>3} ({pct(c['authors_given'], c['no_author']).strip()}) "
-                f"| {pct(c['date_right'], c['with_date'])} | {pct(c['date_wrong'], c['with_date'])} "
+                f"| {pct(c['date_right'], c['with_date'])} ({pct(c['date_strict_right'], c['with_date']).strip()}) "
+                f"| {pct(c['date_wrong'], c['with_date'])} "
+                f"({pct(c['date_wrong'] + c['date_right'] - c['date_strict_right'], c['with_date']).strip()}) "
                 f"| {pct(c['date_missing'], c['with_date'])} | {1000 * self.seconds / max(c['pages'], 1):6.1f} |")
 
 
@@ -212,7 +232,7 @@ def main() -> None:
     print(f"\n{c['pages']} pages ({c['with_author']} with an author, {c['no_author']} without; "
           f"{c['with_date']} with a date). Our outcomes: {dict(outcomes)}")
     print("| extractor              | title exact | authors exact | authors given, truth none "
-          "| date right day | wrong day | missing | ms/page |")
+          "| date right day (stated offset only) | wrong day (stated offset only) | missing | ms/page |")
     print("|---|---|---|---|---|---|---|---|")
     print(mine.row("ours (extract_article)"))
     if not args.no_baseline:
