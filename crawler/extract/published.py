@@ -4,10 +4,20 @@
 2. meta tags: `article:published_time`/`article:modified_time` and their kin;
 3. hints from the spider (WordPress REST, feed, sitemap);
 4. `<time datetime>` and `itemprop` dates in the article's header or meta line, never in comments,
-   related posts, sidebars or body prose;
-5. the day in the URL (`/2020/07/28/`), then htmldate's guess.
+   related posts, sidebars, body prose or a "today is ..." widget; then a date written by the
+   headline;
+5. the day in the URL (`/2020/07/28/`);
+6. when the page shows only an update ("Updated April 10, 2025", "Last updated on ..."): that day
+   stands in for the published one, unless a picture of the story (its `og:image`, an image in
+   the article) was uploaded in an earlier month (`/2019/08/` in its address): then the story is
+   older than its update and published is left empty;
+7. htmldate's guess, never when it is a day the page gives as its update.
 
+A date is an update when its own words, the label before it or its (or its wrapper's) class say
+so ("Updated", "Reviewed", "Last modified", `field--name-changed`); its own words count first.
 A date in the future is never taken; a lower step is only asked when the ones above found nothing.
+A published == modified stamp (the same instant, or the same wall-clock time written with two
+offsets) is a last-saved stamp: an earlier day shown in the header or by the headline wins.
 """
 
 from __future__ import annotations
@@ -35,9 +45,11 @@ MODIFIED_META = (
     "article:modified_time", "og:article:modified_time", "article:modified", "og:updated_time", "datemodified",
     "modified_time", "last-modified", "lastmod", "article.updated", "dcterms.modified", "dc.date.modified",
 )
-_MODIFIED_CUE = re.compile(r"updated|modified|\bupdate|revised|reviewed|edited|fact.?checked", re.I)
+_MODIFIED_CUE = re.compile(r"updated|modified|\bupdate|revised|reviewed|edited|fact.?checked|changed", re.I)
 _PUBLISHED_CUE = re.compile(r"publish|posted|entry-date|post-date|pubdate|created|released|originally", re.I)
 _DATEISH = re.compile(r"date|time|publish|posted|updated|modified", re.I)
+_TODAY = re.compile(r"today|current.?date", re.I)  # a page's "today is ..." widget, no story's date
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # a bare "2024-11-06" under the headline
 _URL_DAY = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:/|$)")
 PROSE = {"p", "li", "td", "dd", "blockquote"}
 
@@ -73,22 +85,50 @@ def _meta(page: Page, names: tuple[str, ...]) -> Iterator[tuple[Any, str]]:
 # --- the article header ---------------------------------------------------------------------------
 
 def _kind(element) -> str:
-    """'published', 'modified' or '' from the element's markup and the label before it."""
+    """'published', 'modified' or '' from, in this order: its itemprop, its own words before the
+    date, its class or id, the label before it, the class of its two nearest wrappers."""
     itemprop = element.get("itemprop") or ""
     if itemprop in ("datePublished", "dateCreated"):
         return "published"
     if itemprop == "dateModified":
         return "modified"
+    own = _cue(_lead(squash("".join(element.itertext()))))
+    if own:
+        return own  # the element's own words ("Updated April 10, 2025") over its class name
     marker = f"{element.get('class', '')} {element.get('id', '')}"
     if _PUBLISHED_CUE.search(marker):
         return "published"
     if _MODIFIED_CUE.search(marker):
         return "modified"
-    label = _label_before(element) + " " + squash("".join(element.itertext()))[:30]
+    kind = _cue(_label_before(element))
+    for ancestor in list(element.iterancestors())[:2] if not kind else []:
+        # a bare <time> in a wrapper that names it ("field--name-changed", "post-date")
+        marker = _marker(ancestor)
+        kind = "published" if _PUBLISHED_CUE.search(marker) else "modified" if _MODIFIED_CUE.search(marker) else ""
+        if kind:
+            break
+    return kind
+
+
+def _cue(label: str) -> str:
+    """'modified', 'published' or '' from a label's words: the later cue wins ("Published ...
+    Updated" labels the date after it as modified)."""
     modified, published = _MODIFIED_CUE.search(label), _PUBLISHED_CUE.search(label)
     if modified and (not published or modified.start() > published.start()):
         return "modified"
     return "published" if published else ""
+
+
+def _lead(text: str) -> str:
+    """The words in front of the first date in `text` ("Last updated on" in "Last updated on
+    Feb 27, 2026"), month and week-day names left out; its first words when it holds no date."""
+    match = re.search(r"\d", text)
+    dated = match and (parse_human(text) is not None or parse_datetime(text) is not None)
+    words = re.findall(r"[^\W\d_]+", text[: match.start()] if dated else text[:30])
+    return " ".join(w for w in words if w.lower().rstrip(".") not in MONTHS and w.lower()[:3] not in _WEEKDAYS)
+
+
+_WEEKDAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
 
 def _label_before(element) -> str:
@@ -120,6 +160,17 @@ def _value(element) -> str | None:
     return text if 6 <= len(text) <= 80 else None
 
 
+def _marker(element) -> str:
+    return f"{element.get('class', '')} {element.get('id', '')}" if isinstance(element.tag, str) else ""
+
+
+def _is_today(element) -> bool:
+    """A "today is Friday, December 19" widget (class or id `todays-date`, `current-date`), in or
+    around `element`."""
+    around = [element, *list(element.iterancestors())[:3]]
+    return any(_TODAY.search(_marker(e)) for e in [*element.iter(), *around])
+
+
 def _in_prose(element) -> bool:
     for ancestor in element.iterancestors():
         if ancestor.tag in PROSE:
@@ -146,7 +197,7 @@ def header_dates(page: Page) -> tuple[list[Dated], list[Dated]]:
                 and not element.xpath(".//time|.//*[@itemprop]")):
             continue
         value = _value(element)
-        if not value or page.in_chrome(element) or _in_prose(element):
+        if not value or page.in_chrome(element) or _in_prose(element) or _is_today(element):
             continue
         kind = _kind(element)
         if index > body_start and not kind:
@@ -164,8 +215,14 @@ def header_dates(page: Page) -> tuple[list[Dated], list[Dated]]:
 def header_text_date(page: Page, h1) -> Dated | None:
     """A date written next to the headline ("March 3, 2025", "Published: 03.03.2025") in the few
     text pieces around the `<h1>`, before the story's text starts; never one labelled "Updated"."""
+    return _header_text_dates(page, h1)[0]
+
+
+def _header_text_dates(page: Page, h1) -> tuple[Dated | None, Dated | None]:
+    """(the first date next to the headline not labelled as an update, the first one that is)."""
+    updated: Dated | None = None
     if h1 is None:
-        return None
+        return None, None
     before = h1.xpath("preceding::text()[normalize-space()][position() <= 3]")
     after = h1.xpath("following::text()[normalize-space()][position() <= 30]")
     long_pieces = 0
@@ -178,18 +235,21 @@ def header_text_date(page: Page, h1) -> Dated | None:
             long_pieces += 1
             if long_pieces >= 2:
                 break
-        if len(text) > 80 or parent.tag in ("script", "style", "noscript") or page.in_chrome(parent):
+        if len(text) > 80 or parent.tag in ("script", "style", "noscript") or page.in_chrome(parent) or _is_today(parent):
             continue
-        moment = parse_human(text)
+        moment = parse_human(text) or (parse_datetime(text) if _ISO_DAY.match(text) else None)
         if moment is None:
             continue
-        label = text if re.search(r"[^\W\d_]{4,}", text.split(str(moment.year))[0]) else ""
-        if not label and distance > 1:
-            label = squash(str(after[distance - 2])) if distance >= 2 else ""
-        if _MODIFIED_CUE.search(label) and not _PUBLISHED_CUE.search(label):
+        label = _lead(text)
+        if not label and distance > 1:  # the label is the piece or two just before ("Updated", "on")
+            label = " ".join(squash(str(p)) for p in after[max(distance - 3, 0): distance - 1]
+                             if len(squash(str(p))) <= 40)
+        holder = parent.getparent() if piece.is_tail else parent
+        if _cue(label) == "modified" or holder is not None and _kind(holder) == "modified":
+            updated = updated or Dated(moment, "html")
             continue
-        return Dated(moment, "html")
-    return None
+        return Dated(moment, "html"), updated
+    return None, updated
 
 
 _AMBIGUOUS = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{4}\b")
@@ -270,23 +330,30 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
     if ld_pub and meta_pub and shown and _day(ld_pub) != _day(meta_pub) and _day(shown) == _day(meta_pub):
         published = meta_pub  # the page's meta tags and its header agree against its JSON-LD
     stamped = (published is ld_pub and ld_mod) or (published is meta_pub and meta_mod)
-    if published and stamped and stamped.moment == published.moment and shown and _day(shown) < _day(published):
+    if published and stamped and _same_stamp(stamped.moment, published.moment):
         # published == modified to the second is a last-saved stamp; the header shows the real day
-        published = shown
+        earlier = shown or header_text_date(page, h1)
+        if earlier and _day(earlier) < _day(published):
+            published = earlier
+    text_pub, text_mod = _header_text_dates(page, h1) if not published else (None, None)
     published = (
         published
         or _first(iter([(hints.get("published_at"), origin)]), now)
         or shown
         or _first(_jsonld(page, "dateCreated"), now, human=True)
-        or _first(iter([(d.moment, d.origin) for d in [header_text_date(page, h1)] if d]), now)
+        or _first(iter([(d.moment, d.origin) for d in [text_pub] if d]), now)
         or _first(iter([(url_day(page.url), "url")]), now)
-        or _detected(page, now)
     )
     modified = (
         ld_mod or meta_mod
         or _first(iter([(hints.get("modified_at"), origin)]), now)
         or (header_mod[0] if header_mod else None)
     )
+    if not published:
+        text_mod = text_mod if text_mod and not is_future(text_mod.moment, now) else None
+        updates = [d for d in (ld_mod, meta_mod, *header_mod, text_mod) if d]
+        published = (None if _older_media(page, updates) else _stand_in(text_mod, header_mod, updates)
+                     ) or _detected(page, now, updates)
     zone = get_zone(hints.get("timezone"))
     offsets = _site_offsets(page, ld_pub, ld_mod, meta_pub, meta_mod, *header_pub, *header_mod)
     published = _settle(published, zone, offsets)
@@ -309,9 +376,42 @@ def _day(dated: Dated) -> str:
     return dated.moment.date().isoformat()
 
 
-def _detected(page: Page, now: datetime) -> Dated | None:
+def _stand_in(text_mod: Dated | None, header_mod: list[Dated], updates: list[Dated]) -> Dated | None:
+    """The shown "Updated <day>" taken for the published day when nothing else dates the story:
+    the one whose day the page's metadata also gives as modified, else the one by the headline."""
+    shown = [d for d in (text_mod, *header_mod) if d]
+    stated = {d.moment.date() for d in updates if d.origin != "html"}
+    chosen = next((d for d in shown if d.moment.date() in stated), shown[0] if shown else None)
+    # the same day in a <time datetime> of the header keeps its hour and offset
+    return next((d for d in header_mod if chosen and d.moment.date() == chosen.moment.date()), chosen)
+
+
+_MEDIA_MONTH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
+
+
+def _older_media(page: Page, updates: list[Dated]) -> bool:
+    """True when an image in the article (not in chrome) was uploaded (`/2019/08/` in its
+    address) in a month before the page's update day: the story is older than its update."""
+    if not updates:
+        return False
+    latest = max((d.moment.year, d.moment.month) for d in updates)
+    lead = " ".join(page.metas.get("og:image", []) + page.metas.get("twitter:image", []))
+    if any((int(y), int(m)) < latest for y, m in _MEDIA_MONTH.findall(lead)):
+        return True  # the story's own picture is older than its update
+    for image in page.tree.iter("img", "source"):
+        sources = " ".join(image.get(a) or "" for a in ("src", "data-src", "srcset", "data-srcset", "data-lazy-src"))
+        months = [(int(y), int(m)) for y, m in _MEDIA_MONTH.findall(sources)]
+        if months and min(months) < latest and not page.in_chrome(image):
+            return True
+    return False
+
+
+def _detected(page: Page, now: datetime, updates: list[Dated]) -> Dated | None:
+    """htmldate's guess, unless it is a bare year or the day the page says it was updated."""
     moment = detected_day(page, now)
     if moment is None or (moment.month, moment.day) == (1, 1):  # a bare year ("© 2024") is no date
+        return None
+    if any(moment.date() == d.moment.date() for d in updates):
         return None
     return _first(iter([(moment, "detected")]), now)
 
@@ -346,6 +446,12 @@ def _settle(dated: Dated | None, zone, offsets: list[datetime]) -> Dated | None:
         else:
             origin += "+naive"
     return Dated(moment, origin)
+
+
+def _same_stamp(one: datetime, other: datetime) -> bool:
+    """The same instant, or the same wall-clock time written with two offsets (a CMS writing its
+    local save time once with its offset and once as "Z")."""
+    return one == other or one.replace(tzinfo=None) == other.replace(tzinfo=None)
 
 
 def _later(modified: datetime, published: datetime) -> bool:
