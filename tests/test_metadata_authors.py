@@ -105,3 +105,28 @@ def test_category_links_after_by_are_no_authors():
             '<a href="/checklists/" rel="tag">Wedding Checklists</a><a href="/planning/" rel="category tag">'
             'Planning</a></span><a href="/author/nm/" rel="author">Niamh Mallon</a></div>' + BODY + '</article>')
     assert authors(body=body) == ["Niamh Mallon"]
+
+
+def test_a_team_byline_gives_way_to_a_person_further_on():
+    body = ('<article><h1>Story</h1><a href="/author/team">By Team Lumen</a>' + BODY
+            + '<p class="author-line">Written by Paulo Giordano</p></article>')
+    assert authors(body=body) == ["Paulo Giordano"]
+    spotlight = ('<article><h1>Story</h1><a href="/author/team">By Team Lumen</a>' + BODY
+                 + '<div class="author-wrapper">Author Spotlight</div></article>')
+    assert authors(body=spotlight) == ["Team Lumen"]
+
+
+def test_labels_before_the_name_in_the_next_element():
+    contributors = ('<article><h1>Story</h1><div class="tags"><div><strong>Contributors:</strong> Janet Lowry'
+                    '</div></div>' + BODY + '</article>')
+    assert authors(body=contributors) == ["Janet Lowry"]
+    written = ('<article><h1>Story</h1>' + BODY + '<section><h2>Article written by:</h2><div><img src="/d.jpg">'
+               '<h3>Dora Mantilla, MD, FOMA</h3></div></section></article>')
+    assert authors(body=written) == ["Dora Mantilla"]
+
+
+def test_a_date_before_the_name_and_on_behalf_of_after_it():
+    assert clean_author("Dec. 19, 2025 · Nils Mattson on behalf of Vision Doc group") == ["Nils Mattson"]
+    body = ('<section><h1>Story</h1><div class="publish-date-author">Dec. 19, 2025 · Nils Mattson on behalf of '
+            'the Docs group</div>' + BODY + '</section>')
+    assert authors(body=body) == ["Nils Mattson"]

@@ -17,10 +17,13 @@ from .evidence import CHROME_PHRASES, Page, fold_name, iter_text_segments, squas
 
 BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:article|story|post|words|text|reporting|report)\s+)?"
-    r"(?:written\s+by|authored\s+by|posted\s+by|published\s+by|created\s+by|article\s+by|by|authors?|writers?|"
+    r"(?:written\s+by|authored\s+by|posted\s+by|published\s+by|created\s+by|article\s+by|by|authors?|writers?|contributors?|"
     r"von|par|por|door|av|di|autor(?:in)?|كتب|بقلم|بواسطة)\b\s*[:\-–—]?\s*",
     re.I,
 )
+_SEPARATOR = re.compile(r"\s*[·•⋅|]\s*")
+# "Jane Doe on behalf of the Docs Group": the name ends there.
+ON_BEHALF = re.compile(r"\bon\s+behalf\s+of\b", re.I)
 # "This post was written by Jane Doe": a short lead-in before the label.
 WRITTEN_BY = re.compile(r"^(?:[\w’']+\s+){1,5}(?:written|authored|posted|contributed)\s+by\b\s*:?\s*", re.I)
 # Someone other than the author: the name after these is skipped, and the byline ends there.
@@ -183,6 +186,14 @@ def _strip_role_tail(name: str) -> str:
     return head
 
 
+def _after_date(text: str) -> str:
+    """'Dec. 19, 2025 · Jane Doe': the name after a date and a separator."""
+    parts = _SEPARATOR.split(text, maxsplit=1)
+    if len(parts) == 2 and parts[1] and parse_human(parts[0]) is not None:
+        return parts[1]
+    return text
+
+
 def _drop_role_groups(text: str) -> str:
     """'Jane Doe, Head of Marketing and Community Development' -> 'Jane Doe': a comma group after
     the first that begins or ends with a job title is the role, "and" and all; what follows it is
@@ -209,7 +220,8 @@ def clean_author(raw: str, site: Site = Site(), strict: bool = True, organisatio
         text = view_all["a"] or view_all["b"]
     text = BYLINE_PREFIX.sub("", text, count=1)
     text = WRITTEN_BY.sub("", text, count=1)
-    for pattern in (OTHER_ROLE, META_LABEL):
+    text = _after_date(text)
+    for pattern in (OTHER_ROLE, META_LABEL, ON_BEHALF):
         cut = pattern.search(text)
         if cut and cut.start() > 0:
             text = text[: cut.start()]
@@ -291,9 +303,10 @@ def _not_byline(marker: str) -> bool:
     return False
 AUTHOR_HREF = re.compile(r"/(?:author|authors|writer|writers|people|staff|contributors?|profiles?|experts?|team|"
                          r"journalists?|columnists?|bio)/[^/?#]+", re.I)
-BY_TEXT = re.compile(r"^(?:by|written by|posted by|words by|story by|article by|authors?:?$|von|par|por|door|بقلم|كتب)"
-                     r"(?:\s|:|$)", re.I)
-LABEL_ONLY = re.compile(r"^(?:by|written\s+by|posted\s+by|article\s+by|authors?|writers?|autor)\s*:?$", re.I)
+BY_TEXT = re.compile(r"^(?:by|(?:(?:article|post|story)\s+)?written by|posted by|words by|story by|article by|"
+                     r"(?:authors?|contributors?):?$|von|par|por|door|بقلم|كتب)(?:\s|:|$)", re.I)
+LABEL_ONLY = re.compile(r"^(?:by|(?:(?:article|post|story)\s+)?written\s+by|posted\s+by|article\s+by|authors?|"
+                        r"writers?|contributors?|autor)\s*:?$", re.I)
 NOT_IN = {"figcaption", "blockquote", "cite", "q", "figure", "script", "style", "noscript", "button", "svg",
           "select", "option", "label", "form"}
 
@@ -407,10 +420,12 @@ def html_authors(page: Page, scope=None, lenient: bool = False, labelled: bool =
     """The first byline inside `scope` (default: the whole page), never in chrome. `lenient`
     also reads bylines in sidebars, banners, asides and site headers (some layouts put the
     story's byline there), but never in comments, related posts or the site's footer.
-    `labelled` reads only bylines that start with "By", "Written by" and the like."""
+    `labelled` reads only bylines that start with "By", "Written by" and the like. A team's
+    byline is returned only when no person's follows."""
     site = Site.of(page)
     scope = scope if scope is not None else page.tree
     done: set = set()
+    team: list[str] = []
     for element in _candidates(scope):
         if any(a in done for a in element.iterancestors()):
             continue
@@ -434,8 +449,10 @@ def html_authors(page: Page, scope=None, lenient: bool = False, labelled: bool =
                 more = byline_names(parent, site)
                 if set(names) < set(more):
                     names = more
-            return names
-    return []
+            if not all(TEAM_NAME.search(name) for name in names) and (not team or any(map(_personal, names))):
+                return names
+            team = team or names  # "By Team Acme": a person's byline further on wins
+    return team
 
 
 HONORIFIC = re.compile(r"^(?:dr|prof|mr|mrs|ms|mx)\.?\s+", re.I)
