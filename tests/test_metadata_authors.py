@@ -130,3 +130,30 @@ def test_a_date_before_the_name_and_on_behalf_of_after_it():
     body = ('<section><h1>Story</h1><div class="publish-date-author">Dec. 19, 2025 · Nils Mattson on behalf of '
             'the Docs group</div>' + BODY + '</section>')
     assert authors(body=body) == ["Nils Mattson"]
+
+
+# --- a one-person site ------------------------------------------------------------------------------
+
+def test_a_person_named_site_on_their_own_host_is_its_author():
+    home = '<header><a class="title" href="/">Owen Brannigan</a></header><h1>Story</h1>' + BODY
+    assert authors(body=home, url="https://owen.blogland.example/posts/story") == ["Owen Brannigan"]
+    home = '<header><a href="/">Kristoffer Almann</a></header><h1>Story</h1>' + BODY
+    assert authors(body=home, url="https://www.almann.example/articles/story") == ["Kristoffer Almann"]
+
+
+def test_a_brand_is_no_site_owner():
+    for name, url in (("Levine Music", "https://levinemusic.example/blog/x"),
+                      ("Google Cloud", "https://cloud.google.example/learn/x"),
+                      ("Ecovac US", "https://ecovac.example/blog/x"),
+                      ("ECOVACS Robotics", "https://ecovacs.example/blog/x")):
+        head = f'<meta property="og:site_name" content="{name}">'
+        home = f'<header><a href="/">{name}</a></header><h1>Story</h1>'
+        assert authors(head, home + BODY, url=url) is None, name
+    head = '<meta property="og:site_name" content="Greenhouse Conservatory">'  # a declared name alone
+    assert authors(head, "<h1>Story</h1>" + BODY, url="https://greenhouse.example/conservatory/x") is None
+
+
+def test_the_site_owner_only_when_the_page_names_no_one():
+    body = ('<header><a href="/">Owen Brannigan</a></header><article><h1>Story</h1><p class="byline">By Maya Lund'
+            '</p>' + BODY + '</article>')
+    assert authors(body=body, url="https://owen.blogland.example/posts/story") == ["Maya Lund"]

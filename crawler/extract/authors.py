@@ -481,6 +481,23 @@ def byline_correction(page: Page, declared: list[str], scope=None) -> list[str]:
     return []
 
 
+NAME_WORD = re.compile(r"[A-Z][a-z]+(?:['’\-]?[A-Z][a-z]+)*")  # "Jane", "McNally", "O'Brien", not "US"
+HOME_LINKS = '//a[@rel="home" or @href="/" or contains(concat(" ", @class, " "), " site-title ")]'
+
+
+def site_owner(page: Page) -> list[str]:
+    """A one-person site's author: the site's home link reads as a person's two-word name, and
+    one of its words is the host's name ("Jane Doe" linking home on doe.dev). A declared site
+    name alone is not enough: "Greenhouse Conservatory" on greenhouse.example is a business."""
+    for link in page.tree.xpath(HOME_LINKS)[:6]:
+        name = squash("".join(link.itertext()))
+        words = name.split()
+        if (len(words) == 2 and all(NAME_WORD.fullmatch(word) for word in words) and _personal(name)
+                and looks_like_name(name) and sum(fold_name(word) in page.host_names for word in words) == 1):
+            return [name]
+    return []
+
+
 def hint_authors(hints: dict[str, Any], page: Page) -> list[str]:
     site = Site.of(page)
     names: list[str] = []

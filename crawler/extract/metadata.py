@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urljoin
 
-from .authors import TEAM_NAME, byline_correction, hint_authors, html_authors, jsonld_authors, meta_authors
+from .authors import (TEAM_NAME, byline_correction, hint_authors, html_authors, jsonld_authors, meta_authors,
+                      site_owner)
 from .evidence import Page, squash, types_of, unescape
 from .language import detect_language, script_of
 from .published import find_dates
@@ -71,6 +72,7 @@ def _authors(page: Page, meta: Meta, hints: dict, scope) -> None:
         (lambda: html_authors(page, lenient=True), "html"),  # a byline in a banner or sidebar
         (lambda: jsonld_authors(page, login=True)[0], "jsonld"),  # a bare user name, at last
         (lambda: meta_authors(page, login=True), "meta"),
+        (lambda: site_owner(page), "html"),  # a one-person site ("Jane Doe" on doe.dev)
     ]
     found: list[tuple[list[str], str]] = []
     for read, source in sources:
