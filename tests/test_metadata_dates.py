@@ -96,6 +96,13 @@ def test_no_published_day_when_the_storys_own_picture_is_older_than_its_update()
     assert published is None and modified == "2025-02-27"
 
 
+def test_a_picture_readied_the_month_before_says_nothing_about_the_storys_age():
+    head = '<meta property="og:image" content="https://cams.example/wp-content/uploads/2025/01/cameras.jpg">'
+    body = ('<article><h1>Best security cameras</h1><span class="post-date">Last Updated on '
+            '<span class="date">Feb 27, 2025</span></span>' + BODY + '</article>')
+    assert dates(head, body)[0] == "2025-02-27"
+
+
 def test_the_stand_in_is_the_update_day_the_metadata_confirms():
     head = ('<script type="application/ld+json">{"@type": "Article", "headline": "Best programs",'
             '"dateModified": "2025-12-11 00:00:00"}</script>')

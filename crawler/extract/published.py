@@ -9,8 +9,8 @@
 5. the day in the URL (`/2020/07/28/`);
 6. when the page shows only an update ("Updated April 10, 2025", "Last updated on ..."): that day
    stands in for the published one, unless a picture of the story (its `og:image`, an image in
-   the article) was uploaded in an earlier month (`/2019/08/` in its address): then the story is
-   older than its update and published is left empty;
+   the article) was uploaded more than three months earlier (`/2019/08/` in its address): then
+   the story is older than its update and published is left empty;
 7. htmldate's guess, never when it is a day the page gives as its update.
 
 A date is an update when its own words, the label before it or its (or its wrapper's) class say
@@ -390,18 +390,20 @@ _MEDIA_MONTH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
 
 
 def _older_media(page: Page, updates: list[Dated]) -> bool:
-    """True when an image in the article (not in chrome) was uploaded (`/2019/08/` in its
-    address) in a month before the page's update day: the story is older than its update."""
+    """True when the story's picture (`og:image`, `twitter:image`) or an image in the article (not
+    in chrome) was uploaded (`/2019/08/` in its address) more than three months before the page's
+    update: the story is older than its update (pictures readied the weeks before do not count)."""
     if not updates:
         return False
-    latest = max((d.moment.year, d.moment.month) for d in updates)
+    year, month = max((d.moment.year, d.moment.month) for d in updates)
+    cutoff = (year, month - 3) if month > 3 else (year - 1, month + 9)
     lead = " ".join(page.metas.get("og:image", []) + page.metas.get("twitter:image", []))
-    if any((int(y), int(m)) < latest for y, m in _MEDIA_MONTH.findall(lead)):
+    if any((int(y), int(m)) < cutoff for y, m in _MEDIA_MONTH.findall(lead)):
         return True  # the story's own picture is older than its update
     for image in page.tree.iter("img", "source"):
         sources = " ".join(image.get(a) or "" for a in ("src", "data-src", "srcset", "data-srcset", "data-lazy-src"))
         months = [(int(y), int(m)) for y, m in _MEDIA_MONTH.findall(sources)]
-        if months and min(months) < latest and not page.in_chrome(image):
+        if months and min(months) < cutoff and not page.in_chrome(image):
             return True
     return False
 
