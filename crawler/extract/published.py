@@ -235,7 +235,9 @@ def _header_text_dates(page: Page, h1) -> tuple[Dated | None, Dated | None]:
             long_pieces += 1
             if long_pieces >= 2:
                 break
-        if len(text) > 80 or parent.tag in ("script", "style", "noscript") or page.in_chrome(parent) or _is_today(parent):
+        if len(text) > 80 or parent.tag in ("script", "style", "noscript") or page.in_chrome(parent):
+            continue
+        if _is_today(parent):
             continue
         moment = parse_human(text) or (parse_datetime(text) if _ISO_DAY.match(text) else None)
         if moment is None:
