@@ -157,3 +157,24 @@ def test_the_site_owner_only_when_the_page_names_no_one():
     body = ('<header><a href="/">Owen Brannigan</a></header><article><h1>Story</h1><p class="byline">By Maya Lund'
             '</p>' + BODY + '</article>')
     assert authors(body=body, url="https://owen.blogland.example/posts/story") == ["Maya Lund"]
+
+
+def test_an_authors_label_over_a_list_names_every_item():
+    body = ('<article><h1>Story</h1><div class="details"><h6>Author(s)</h6><ul><li><a href="/library/?a=1">'
+            'John A. Alder</a></li><li><a href="/library/?a=2">David C. Mow</a></li></ul></div>' + BODY + '</article>')
+    assert authors(body=body) == ["John A. Alder", "David C. Mow"]
+
+
+def test_a_written_by_sentence_names_the_author_but_does_not_overrule_the_declared_one():
+    body = ('<article><h1>Story</h1><p><em>This post was written by <a href="/providers/2838/vm">Vera Mendel, MD'
+            '</a>, gastroenterologist, Parkview Clinic.</em></p>' + BODY + '</article>')
+    assert authors(body=body) == ["Vera Mendel"]
+    declared = '<meta name="author" content="Method Studio">'
+    body = ('<article><h1>Story</h1>' + BODY + '<p><strong>This blog post was authored by Jake Dunn, Managing '
+            'Principal, Method Studio.</strong></p></article>')
+    assert authors(declared, body) == ["Method Studio"]
+
+
+def test_a_lower_case_role_after_the_name_takes_the_employer_with_it():
+    assert clean_author("Vera Mendel, MD, gastroenterologist, Parkview Clinic") == ["Vera Mendel"]
+    assert clean_author("Ana Li, Bo Chen, and Cy Diaz") == ["Ana Li", "Bo Chen", "Cy Diaz"]

@@ -196,13 +196,13 @@ def _after_date(text: str) -> str:
 
 def _drop_role_groups(text: str) -> str:
     """'Jane Doe, Head of Marketing and Community Development' -> 'Jane Doe': a comma group after
-    the first that begins or ends with a job title is the role, "and" and all; what follows it is
-    the employer."""
+    the first that begins or ends with a job title (or is all lower-case: "gastroenterologist") is
+    the role, "and" and all; what follows it is the employer."""
     groups = re.split(r"\s*[,;]\s*", text)
     kept = groups[:1]
     for group in groups[1:]:
         parts = [p for p in NAME_SPLIT.split(group) if p.strip()]
-        if parts and (_is_role(parts[0]) or _is_role(parts[-1])):
+        if parts and (_is_role(parts[0]) or _is_role(parts[-1]) or group.islower()):
             break  # the role, and the employer after it
         kept.append(group)
     return ", ".join(kept)
@@ -304,8 +304,8 @@ def _not_byline(marker: str) -> bool:
 AUTHOR_HREF = re.compile(r"/(?:author|authors|writer|writers|people|staff|contributors?|profiles?|experts?|team|"
                          r"journalists?|columnists?|bio)/[^/?#]+", re.I)
 BY_TEXT = re.compile(r"^(?:by|(?:(?:article|post|story)\s+)?written by|posted by|words by|story by|article by|"
-                     r"(?:authors?|contributors?):?$|von|par|por|door|بقلم|كتب)(?:\s|:|$)", re.I)
-LABEL_ONLY = re.compile(r"^(?:by|(?:(?:article|post|story)\s+)?written\s+by|posted\s+by|article\s+by|authors?|"
+                     r"(?:authors?|author\(s\)|contributors?):?$|von|par|por|door|بقلم|كتب)(?:\s|:|$)", re.I)
+LABEL_ONLY = re.compile(r"^(?:by|(?:(?:article|post|story)\s+)?written\s+by|posted\s+by|article\s+by|authors?|author\(s\)|"
                         r"writers?|contributors?|autor)\s*:?$", re.I)
 NOT_IN = {"figcaption", "blockquote", "cite", "q", "figure", "script", "style", "noscript", "button", "svg",
           "select", "option", "label", "form"}
@@ -323,7 +323,7 @@ def _candidates(scope) -> list:
             or "author" in (element.get("rel") or "").split()
             or (AUTHORISH.search(marker) and not _not_byline(marker))
             or (tag == "a" and AUTHOR_HREF.search(element.get("href") or ""))
-            or (element.text and BY_TEXT.match(element.text.strip()))
+            or (element.text and (BY_TEXT.match(element.text.strip()) or WRITTEN_BY.match(element.text.strip())))
         ):
             found.append(element)
     return found
@@ -416,6 +416,17 @@ def _in_others_chrome(page: Page, element) -> bool:
     return False
 
 
+def _listed(label, site: Site) -> list[str]:
+    """'Author(s)' over a list: a name from each item."""
+    following = label.getnext()
+    if following is None or following.tag not in ("ul", "ol"):
+        return []
+    names: list[str] = []
+    for item in following.findall("li"):
+        names.extend(n for n in clean_author(" ".join(iter_text_segments(item)), site) if n not in names)
+    return names
+
+
 def html_authors(page: Page, scope=None, lenient: bool = False, labelled: bool = False) -> list[str]:
     """The first byline inside `scope` (default: the whole page), never in chrome. `lenient`
     also reads bylines in sidebars, banners, asides and site headers (some layouts put the
@@ -443,7 +454,7 @@ def html_authors(page: Page, scope=None, lenient: bool = False, labelled: bool =
         names = byline_names(element, site)
         parent = element.getparent()
         if not names and LABEL_ONLY.match(text) and parent is not None:
-            names = byline_names(parent, site)  # "Written by" here, the name in the next element
+            names = _listed(element, site) or byline_names(parent, site)  # "Written by" here, the name next
         if names:
             if parent is not None and len(squash("".join(parent.itertext()))) <= 150:
                 more = byline_names(parent, site)
