@@ -178,3 +178,22 @@ def test_a_written_by_sentence_names_the_author_but_does_not_overrule_the_declar
 def test_a_lower_case_role_after_the_name_takes_the_employer_with_it():
     assert clean_author("Vera Mendel, MD, gastroenterologist, Parkview Clinic") == ["Vera Mendel"]
     assert clean_author("Ana Li, Bo Chen, and Cy Diaz") == ["Ana Li", "Bo Chen", "Cy Diaz"]
+
+
+# --- an unmarked line under the headline -----------------------------------------------------------
+
+def test_a_date_and_a_name_under_the_headline():
+    for line in ("<p>Aaron Rickard | Senior Writer | July 2, 2025</p>",
+                 "<div><span>2025-12-17</span><span>·</span><a title='T'>Trond Tegner</a></div>",
+                 "<p>Dec 26, 2025 <span>&bull;</span> <img src='/a.png'> Mahua Dass in <a href='/pm'>Project Management"
+                 "</a></p>"):
+        body = f"<main><header><h1>Story</h1>{line}</header>{BODY}</main>"
+        assert authors(body=body) is not None and len(authors(body=body)) == 1, line
+    assert authors(body=f"<main><header><h1>Story</h1><p>Aaron Rickard | Senior Writer | July 2, 2025</p></header>"
+                        f"{BODY}</main>") == ["Aaron Rickard"]
+
+
+def test_no_name_from_a_headline_line_without_a_date_or_with_a_section():
+    for line in ("<p>Aaron Rickard | Senior Writer</p>", "<p>Business | July 2, 2025</p>",
+                 "<p>Home | Blog | Health Tips</p>", "<p>Business · Tech · July 2, 2025</p>"):
+        assert authors(body=f"<main><h1>Story</h1>{line}{BODY}</main>") is None, line

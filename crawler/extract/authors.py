@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .dates import parse_human
+from .dates import parse_datetime, parse_human
 from .evidence import CHROME_PHRASES, Page, fold_name, iter_text_segments, squash, types_of, unescape
 
 BYLINE_PREFIX = re.compile(
@@ -489,6 +489,29 @@ def byline_correction(page: Page, declared: list[str], scope=None) -> list[str]:
     people = [n for n in read(labelled=True) if _personal(n)]
     if people and not mine & {_same_person(n) for n in people}:
         return people
+    return []
+
+
+_IN_SECTION = re.compile(r"\s+in\s+[A-Z].*$")  # "Jane Doe in Project Management": the post's section
+
+
+def headline_byline(page: Page, h1) -> list[str]:
+    """An unmarked line right under the headline that pairs a date with one person's name, with
+    separators: "Jane Doe | Senior Writer | July 2, 2025", "2025-12-17 · Jane Doe"."""
+    if h1 is None:
+        return []
+    site = Site.of(page)
+    for line in list(h1.itersiblings())[:2]:
+        if not isinstance(line.tag, str) or page.in_chrome(line):
+            continue
+        parts = [p for p in _SEPARATOR.split(squash("".join(line.itertext()))) if p]
+        if not 2 <= len(parts) <= 4 or sum(len(p) for p in parts) > 100:
+            continue
+        dated = [p for p in parts if parse_datetime(p, human=True) is not None]
+        others = [_IN_SECTION.sub("", p) for p in parts if p not in dated and not _is_role(p)]
+        names = [n for p in others for n in clean_author(p, site)]
+        if dated and len(others) == 1 and len(names) == 1 and _personal(names[0]):
+            return names
     return []
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urljoin
 
-from .authors import (TEAM_NAME, byline_correction, hint_authors, html_authors, jsonld_authors, meta_authors,
-                      site_owner)
+from .authors import (TEAM_NAME, byline_correction, headline_byline, hint_authors, html_authors, jsonld_authors,
+                      meta_authors, site_owner)
 from .evidence import Page, squash, types_of, unescape
 from .language import detect_language, script_of
 from .published import find_dates
@@ -58,11 +58,12 @@ def _site_name(page: Page, meta: Meta) -> None:
         meta.set("site_name", squash("".join(titles[0].itertext())) or None, "html")
 
 
-def _authors(page: Page, meta: Meta, hints: dict, scope) -> None:
+def _authors(page: Page, meta: Meta, hints: dict, h1) -> None:
     """The first source naming a person wins; teams and organisations only when none does.
     Sources are read lazily, in order: later ones only when no earlier one names a person."""
     people, orgs = jsonld_authors(page)
     origin = hints.get("origin", "feed")
+    scope = _article_scope(h1)
     sources: list[tuple[Callable[[], list[str]], str]] = [
         (lambda: people, "jsonld"),
         (lambda: meta_authors(page), "meta"),
@@ -70,6 +71,7 @@ def _authors(page: Page, meta: Meta, hints: dict, scope) -> None:
         (lambda: html_authors(page, scope) if scope is not None else [], "html"),
         (lambda: html_authors(page), "html"),
         (lambda: html_authors(page, lenient=True), "html"),  # a byline in a banner or sidebar
+        (lambda: headline_byline(page, h1), "html"),  # "Jane Doe | July 2, 2025" under the headline
         (lambda: jsonld_authors(page, login=True)[0], "jsonld"),  # a bare user name, at last
         (lambda: meta_authors(page, login=True), "meta"),
         (lambda: site_owner(page), "html"),  # a one-person site ("Jane Doe" on doe.dev)
@@ -194,7 +196,7 @@ def extract_metadata(tree, hints: dict | None = None, url: str | None = None) ->
         meta.set("published_at", published.moment, published.origin)
     if modified:
         meta.set("modified_at", modified.moment, modified.origin)
-    _authors(page, meta, hints, _article_scope(h1))
+    _authors(page, meta, hints, h1)
     _terms(page, meta, hints)
     _language(page, meta, hints, title)
     description = page.meta("description", "og:description", "twitter:description")
