@@ -197,3 +197,18 @@ def test_no_name_from_a_headline_line_without_a_date_or_with_a_section():
     for line in ("<p>Aaron Rickard | Senior Writer</p>", "<p>Business | July 2, 2025</p>",
                  "<p>Home | Blog | Health Tips</p>", "<p>Business · Tech · July 2, 2025</p>"):
         assert authors(body=f"<main><h1>Story</h1>{line}{BODY}</main>") is None, line
+
+
+# --- no name from a section or a browsing link ------------------------------------------------------
+
+def test_a_section_in_the_byline_slot_is_no_name():
+    body = '<article><h1>Story</h1><section class="byline">March 20, 2023 | Wellness &amp; Prevention</section>'
+    assert authors(body=body + BODY + '</article>') is None
+    assert clean_author("Ana Li & Bo Chen") == ["Ana Li", "Bo Chen"]
+
+
+def test_by_facet_links_are_no_bylines():
+    body = ('<div class="browse"><a href="/browse-by-category/">By Category</a><a href="/browse-by-maker/">'
+            'By Manufacturer</a></div><h1>Story</h1>' + BODY)
+    assert authors(body=body) is None
+    assert authors(body='<h1>Story</h1><a href="/author/clay/">By Clayton</a>' + BODY) == ["Clayton"]

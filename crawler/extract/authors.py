@@ -227,8 +227,11 @@ def clean_author(raw: str, site: Site = Site(), strict: bool = True, organisatio
             text = text[: cut.start()]
     text = _drop_role_groups(_DATE_TAIL.sub("", text))
     names = []
-    for part in split_names(text):
-        part = _strip_role_tail(BYLINE_PREFIX.sub("", part, count=1)).strip(" .,-–—|\"'“”‘’")
+    parts = [_strip_role_tail(BYLINE_PREFIX.sub("", part, count=1)).strip(" .,-–—|\"'“”‘’")
+             for part in split_names(text)]
+    if any(part.lower() in NOT_NAME_WORDS for part in parts):
+        parts = [part for part in parts if " " in part]  # "Wellness & Prevention": a section, not two names
+    for part in parts:
         if (looks_like_name(part, strict, login) and not _is_role(part) and not site.owns(part, organisation)
                 and part not in names):
             names.append(part)
@@ -416,6 +419,13 @@ def _in_others_chrome(page: Page, element) -> bool:
     return False
 
 
+def _facet_link(element) -> bool:
+    """'By Manufacturer' linking to a listing, not to an author's page: a way to browse the site."""
+    href = element.get("href")
+    return (element.tag == "a" and href is not None and not AUTHOR_HREF.search(href)
+            and bool(re.fullmatch(r"by\s+\S+", squash("".join(element.itertext())), re.I)))
+
+
 def _listed(label, site: Site) -> list[str]:
     """'Author(s)' over a list: a name from each item."""
     following = label.getnext()
@@ -451,6 +461,8 @@ def html_authors(page: Page, scope=None, lenient: bool = False, labelled: bool =
         if len(text) > (600 if marked else 120):
             continue  # an author block may carry a bio; a bare "By ..." line is short
         done.add(element)
+        if _facet_link(element):
+            continue
         names = byline_names(element, site)
         parent = element.getparent()
         if not names and LABEL_ONLY.match(text) and parent is not None:
