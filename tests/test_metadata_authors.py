@@ -212,3 +212,11 @@ def test_by_facet_links_are_no_bylines():
             'By Manufacturer</a></div><h1>Story</h1>' + BODY)
     assert authors(body=body) is None
     assert authors(body='<h1>Story</h1><a href="/author/clay/">By Clayton</a>' + BODY) == ["Clayton"]
+
+
+def test_every_author_link_of_one_byline_block_up_to_an_editor():
+    body = ('<article><h1>Story</h1><div class="article-byline"><strong>Written by</strong><br><strong>'
+            '<a href="/authors/adrian-ruiz">Adrian Ruiz</a></strong>, 4+ years covering hardware<br><strong>'
+            '<a href="/authors/joan-nell">Joan Nell</a></strong>, senior editor and E Ink enthusiast. Edited by '
+            '<a href="/authors/kris-zag">Kris Zag</a></div>' + BODY + '</article>')
+    assert authors(body=body) == ["Adrian Ruiz", "Joan Nell"]

@@ -409,7 +409,7 @@ def _in_others_chrome(page: Page, element) -> bool:
     for container in page.chrome_ancestors(element):
         if container.tag == "main" or container.find(".//h1") is not None:
             continue  # the story's own header or banner, holding its headline
-        if page._kind(container) == "footer":
+        if page.is_site_footer(container):
             return True
         tokens = f"{container.get('id', '')} {container.get('class', '')}".split()
         if any(_lists_others(token) for token in tokens):
@@ -417,6 +417,24 @@ def _in_others_chrome(page: Page, element) -> bool:
                 continue  # the story's own footer ("article-template-footer")
             return True
     return False
+
+
+def _linked_authors(element, site: Site) -> list[str]:
+    """The names of every author-page link in one byline block, in order, up to a link that
+    follows "Reviewed by", "Edited by" and the like ("A, 4+ years covering laptops; B, senior editor")."""
+    names: list[str] = []
+    text = squash("".join(element.itertext()))
+    start = 0
+    for link in element.iter("a"):
+        if not (AUTHOR_HREF.search(link.get("href") or "") or "author" in (link.get("rel") or "").split()):
+            continue
+        name = squash("".join(link.itertext()))
+        where = text.find(name, start)
+        if not name or where < 0 or OTHER_ROLE.search(text[start:where]):
+            break
+        start = where + len(name)
+        names.extend(n for n in clean_author(name, site) if n not in names)
+    return names
 
 
 def _facet_link(element) -> bool:
@@ -472,6 +490,9 @@ def html_authors(page: Page, scope=None, lenient: bool = False, labelled: bool =
                 more = byline_names(parent, site)
                 if set(names) < set(more):
                     names = more
+            linked = _linked_authors(element, site)
+            if set(names) < set(linked):
+                names = linked
             if not all(TEAM_NAME.search(name) for name in names) and (not team or any(map(_personal, names))):
                 return names
             team = team or names  # "By Team Acme": a person's byline further on wins

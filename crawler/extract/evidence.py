@@ -219,6 +219,10 @@ class Page:
                 found.append(ancestor)
         return found
 
+    def is_site_footer(self, container) -> bool:
+        """Is `container` a footer outside any article (the site's, not a story's)?"""
+        return self._kind(container) == "footer"
+
     def _kind(self, element) -> str:
         """'chrome', 'footer', 'article' or '' for one container (cached)."""
         kind = self._kinds.get(element)
