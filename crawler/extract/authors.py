@@ -17,8 +17,8 @@ from .evidence import CHROME_PHRASES, Page, fold_name, iter_text_segments, squas
 
 BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:article|story|post|words|text|reporting|report)\s+)?"
-    r"(?:written\s+by|authored\s+by|posted\s+by|published\s+by|created\s+by|article\s+by|by|authors?|writers?|contributors?|"
-    r"von|par|por|door|av|di|autor(?:in)?|كتب|بقلم|بواسطة)\b\s*[:\-–—]?\s*",
+    r"(?:written\s+by|authored\s+by|posted\s+by|published\s+by|created\s+by|article\s+by|by|authors?|writers?|"
+    r"contributors?|von|par|por|door|av|di|autor(?:in)?|كتب|بقلم|بواسطة)\b\s*[:\-–—]?\s*",
     re.I,
 )
 _SEPARATOR = re.compile(r"\s*[·•⋅|]\s*")
@@ -308,8 +308,8 @@ AUTHOR_HREF = re.compile(r"/(?:author|authors|writer|writers|people|staff|contri
                          r"journalists?|columnists?|bio)/[^/?#]+", re.I)
 BY_TEXT = re.compile(r"^(?:by|(?:(?:article|post|story)\s+)?written by|posted by|words by|story by|article by|"
                      r"(?:authors?|author\(s\)|contributors?):?$|von|par|por|door|بقلم|كتب)(?:\s|:|$)", re.I)
-LABEL_ONLY = re.compile(r"^(?:by|(?:(?:article|post|story)\s+)?written\s+by|posted\s+by|article\s+by|authors?|author\(s\)|"
-                        r"writers?|contributors?|autor)\s*:?$", re.I)
+LABEL_ONLY = re.compile(r"^(?:by|(?:(?:article|post|story)\s+)?written\s+by|posted\s+by|article\s+by|authors?|"
+                        r"author\(s\)|writers?|contributors?|autor)\s*:?$", re.I)
 NOT_IN = {"figcaption", "blockquote", "cite", "q", "figure", "script", "style", "noscript", "button", "svg",
           "select", "option", "label", "form"}
 

@@ -12,12 +12,21 @@ detection), `source` (the source's configuration) and the hint's origin (`wp-res
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urljoin
 
-from .authors import (TEAM_NAME, byline_correction, headline_byline, hint_authors, html_authors, jsonld_authors,
-                      meta_authors, site_owner)
+from .authors import (
+    TEAM_NAME,
+    byline_correction,
+    headline_byline,
+    hint_authors,
+    html_authors,
+    jsonld_authors,
+    meta_authors,
+    site_owner,
+)
 from .evidence import Page, squash, types_of, unescape
 from .language import detect_language, script_of
 from .published import find_dates
