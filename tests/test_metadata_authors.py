@@ -97,7 +97,10 @@ def test_a_role_after_the_name_goes_with_its_and_and_the_employer_after_it():
 
 def test_a_short_lead_in_before_written_by():
     assert clean_author("This post was written by Dana Pell, Head of Marketing") == ["Dana Pell"]
+    assert clean_author("This blog post was authored by Jake Dunn") == ["Jake Dunn"]
     assert clean_author("Article written by: Omar Haddad") == ["Omar Haddad"]
+    body = '<article><h1>Story</h1><p>The statement was posted by John Smith on Monday.</p>' + BODY + '</article>'
+    assert authors(body=body) is None  # a sentence of the story, not a byline
 
 
 def test_category_links_after_by_are_no_authors():

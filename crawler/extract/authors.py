@@ -25,7 +25,9 @@ _SEPARATOR = re.compile(r"\s*[·•⋅|]\s*")
 # "Jane Doe on behalf of the Docs Group": the name ends there.
 ON_BEHALF = re.compile(r"\bon\s+behalf\s+of\b", re.I)
 # "This post was written by Jane Doe": a short lead-in before the label.
-WRITTEN_BY = re.compile(r"^(?:[\w’']+\s+){1,5}(?:written|authored|posted|contributed)\s+by\b\s*:?\s*", re.I)
+WRITTEN_BY = re.compile(r"^(?:this|the)\s+(?:[\w-]+\s+)?(?:post|article|story|piece|guide|review|blog|entry)\s+"
+                        r"(?:was|is|has\s+been)\s+(?:originally\s+)?(?:written|authored|contributed)\s+by\b\s*:?\s*",
+                        re.I)
 # Someone other than the author: the name after these is skipped, and the byline ends there.
 OTHER_ROLE = re.compile(
     r"\b(?:updated|reviewed|fact[- ]?checked|edited|medically\s+reviewed|photos?|photography|illustrations?|"
