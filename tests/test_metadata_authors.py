@@ -187,6 +187,7 @@ def test_a_lower_case_role_after_the_name_takes_the_employer_with_it():
 
 def test_a_date_and_a_name_under_the_headline():
     for line in ("<p>Aaron Rickard | Senior Writer | July 2, 2025</p>",
+                 "<p>Aaron Rickard · 5 min read · Jul 2, 2025</p>",
                  "<div><span>2025-12-17</span><span>·</span><a title='T'>Trond Tegner</a></div>",
                  "<p>Dec 26, 2025 <span>&bull;</span> <img src='/a.png'> Mahua Dass in <a href='/pm'>Sections</a></p>"):
         body = f"<main><header><h1>Story</h1>{line}</header>{BODY}</main>"

@@ -543,7 +543,8 @@ def headline_byline(page: Page, h1) -> list[str]:
         if not 2 <= len(parts) <= 4 or sum(len(p) for p in parts) > 100:
             continue
         dated = [p for p in parts if parse_datetime(p, human=True) is not None]
-        others = [_IN_SECTION.sub("", p) for p in parts if p not in dated and not _is_role(p)]
+        others = [_IN_SECTION.sub("", p) for p in parts
+                  if p not in dated and not _is_role(p) and not META_LABEL.search(p)]  # "5 min read"
         names = [n for p in others for n in clean_author(p, site)]
         if dated and len(others) == 1 and len(names) == 1 and _personal(names[0]):
             return names
