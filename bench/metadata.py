@@ -170,6 +170,25 @@ def check_wordpress(truth_path: str) -> None:
           "published, categories and tags")
 
 
+def read_page(page: str, dev: Path = DEV) -> tuple[bytes, str, dict]:
+    """(raw bytes, URL, truth) of one dev-set page."""
+    raw = gzip.decompress((dev / "html" / f"{page}.html.gz").read_bytes())
+    doc = json.loads((dev / "ground-truth" / f"{page}.json").read_text(encoding="utf-8"))
+    # one truth file has no URL: give the page a neutral one
+    return raw, doc.get("url") or f"https://dev.invalid/pages/{page}", doc["ground_truth"]
+
+
+def score_ours(pages: list[str], dev: Path = DEV) -> tuple[Score, dict[str, dict]]:
+    """Our extractor over `pages`: the counts, and each page's verdicts."""
+    score, verdicts = Score(), {}
+    for page in pages:
+        raw, url, truth = read_page(page, dev)
+        got, spent, _ = ours(raw, url)
+        score.seconds += spent
+        verdicts[page] = score.add(got, truth)
+    return score, verdicts
+
+
 def page_ids(args) -> list[str]:
     ids = sorted(p.name.split(".")[0] for p in (DEV / "html").glob("*.html.gz"))
     if args.ids:
@@ -200,10 +219,7 @@ def main() -> None:
     mine, theirs = Score(), Score()
     outcomes: Counter = Counter()
     for n, page in enumerate(page_ids(args)):
-        raw = gzip.decompress((DEV / "html" / f"{page}.html.gz").read_bytes())
-        doc = json.loads((DEV / "ground-truth" / f"{page}.json").read_text(encoding="utf-8"))
-        # one truth file has no URL: give the page a neutral one
-        url, truth = doc.get("url") or f"https://dev.invalid/pages/{page}", doc["ground_truth"]
+        raw, url, truth = read_page(page)
         runs = [lambda: ours(raw, url)] + ([] if args.no_baseline else [lambda: baseline(raw, url)])
         results = [run() for run in (runs if n % 2 == 0 else runs[::-1])]
         if n % 2:
