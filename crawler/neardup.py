@@ -148,18 +148,22 @@ def candidate_probability(s: float, params: Params = DEFAULT) -> float:
     return 1.0 - (1.0 - s ** params.rows) ** params.bands
 
 
+_EMPTY = object()
+
+
 class BandIndex:
     """In-memory LSH index of the most recent `capacity` signatures, by key.
 
     The cluster pipeline keeps the items of the running crawl here until the store has them;
-    the oldest entries are forgotten first."""
+    the oldest entries are forgotten first. A band is kept as one int (its hash and number), and a
+    bucket holding one key as that key: about 4 KB an entry, not 10."""
 
     def __init__(self, params: Params = DEFAULT, capacity: int = 10_000) -> None:
         self.params = params
         self.capacity = capacity
-        self.buckets: dict[tuple[int, int], list[Hashable]] = {}
-        # oldest first: key -> (signature, bands, payload)
-        self.entries: dict[Hashable, tuple[Signature, list[tuple[int, int]], object]] = {}
+        self.buckets: dict[int, Hashable | list[Hashable]] = {}  # band -> key, or keys when several
+        # oldest first: key -> (signature, its bands as ints, payload)
+        self.entries: dict[Hashable, tuple[Signature, tuple[int, ...], object]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -167,36 +171,58 @@ class BandIndex:
     def __contains__(self, key: Hashable) -> bool:
         return key in self.entries
 
+    def _band_ints(self, sig_bands: Iterable[tuple[int, int]]) -> tuple[int, ...]:
+        return tuple(value * self.params.bands + band for band, value in sig_bands)
+
     def payload(self, key: Hashable) -> object:
         """The payload stored with `key` (KeyError when it is not indexed)."""
         return self.entries[key][2]
+
+    def bucket(self, band: int) -> list[Hashable]:
+        """The keys filed under one band (as `_band_ints` writes it)."""
+        found = self.buckets.get(band, ())
+        return found if isinstance(found, list) else [found]
 
     def add(self, key: Hashable, sig: Signature, value: object = None,
             sig_bands: list[tuple[int, int]] | None = None) -> None:
         """Index `sig` under `key` with a payload (e.g. the cluster id), replacing an older entry."""
         if key in self.entries:
             self.remove(key)
-        sig_bands = sig_bands if sig_bands is not None else bands(sig, self.params)
-        self.entries[key] = (sig, sig_bands, value)
-        for band in sig_bands:
-            self.buckets.setdefault(band, []).append(key)
+        band_ints = self._band_ints(sig_bands if sig_bands is not None else bands(sig, self.params))
+        self.entries[key] = (sig, band_ints, value)
+        buckets = self.buckets
+        for band in band_ints:
+            held = buckets.get(band, _EMPTY)
+            if held is _EMPTY:
+                buckets[band] = key
+            elif isinstance(held, list):
+                held.append(key)
+            else:
+                buckets[band] = [held, key]
         while len(self.entries) > self.capacity:
             self.remove(next(iter(self.entries)))
 
     def remove(self, key: Hashable) -> None:
-        _, sig_bands, _ = self.entries.pop(key)
-        for band in sig_bands:
-            keys = self.buckets.get(band)
-            if keys is not None:
-                keys.remove(key)
-                if not keys:
-                    del self.buckets[band]
+        _, band_ints, _ = self.entries.pop(key)
+        buckets = self.buckets
+        for band in band_ints:
+            held = buckets.get(band, _EMPTY)
+            if isinstance(held, list):
+                held.remove(key)
+                if len(held) == 1:
+                    buckets[band] = held[0]
+            elif held is not _EMPTY and held == key:
+                del buckets[band]
 
     def candidates(self, sig_bands: Iterable[tuple[int, int]]) -> list[Hashable]:
         """Keys that share at least one band, most shared bands first."""
         counts: dict[Hashable, int] = {}
-        for band in sig_bands:
-            for key in self.buckets.get(band, ()):
+        buckets = self.buckets
+        for band in self._band_ints(sig_bands):
+            held = buckets.get(band, _EMPTY)
+            if held is _EMPTY:
+                continue
+            for key in held if isinstance(held, list) else (held,):
                 counts[key] = counts.get(key, 0) + 1
         return sorted(counts, key=counts.__getitem__, reverse=True)
 

@@ -137,7 +137,7 @@ def test_band_index_forgets_its_oldest_entries():
     assert len(index) == 2 and 0 not in index and index.payload(2) == "cluster-2"
     assert index.best(neardup.signature(texts[0])) is None
     assert index.best(neardup.signature(texts[2]))[:2] == (2, "cluster-2")
-    assert all(0 not in keys for keys in index.buckets.values())
+    assert all(0 not in index.bucket(band) for band in index.buckets)
     index.add(1, neardup.signature(texts[1]), "cluster-1")  # added again: now the newest
     index.add(3, neardup.signature(texts[3]), "cluster-3")
     assert list(index.entries) == [1, 3]
