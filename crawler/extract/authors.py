@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
+
 from .dates import parse_datetime, parse_human
 from .evidence import CHROME_PHRASES, Page, fold_name, iter_text_segments, squash, types_of, unescape
 
@@ -317,18 +319,23 @@ NOT_IN = {"figcaption", "blockquote", "cite", "q", "figure", "script", "style", 
 
 
 def _candidates(scope) -> list:
+    """Elements that may hold a byline, in document order: itemprop/rel author, an author-ish
+    class or id, a link to an author page, or text starting "By", "Written by" and the like."""
     found = []
-    for element in scope.iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if not tag or tag in NOT_IN:
+    for element in scope.iter(etree.Element):  # elements only, no comments or processing instructions
+        tag = element.tag
+        if tag in NOT_IN:
             continue
-        marker = f"{element.get('class', '')} {element.get('id', '')}"
+        get = element.get
+        classes, ident = get("class"), get("id")
+        marker = f"{classes or ''} {ident or ''}" if classes or ident else ""
+        text = element.text
         if (
-            element.get("itemprop") == "author"
-            or "author" in (element.get("rel") or "").split()
-            or (AUTHORISH.search(marker) and not _not_byline(marker))
-            or (tag == "a" and AUTHOR_HREF.search(element.get("href") or ""))
-            or (element.text and (BY_TEXT.match(element.text.strip()) or WRITTEN_BY.match(element.text.strip())))
+            get("itemprop") == "author"
+            or "author" in (get("rel") or "").split()
+            or (marker and AUTHORISH.search(marker) and not _not_byline(marker))
+            or (tag == "a" and AUTHOR_HREF.search(get("href") or ""))
+            or (text and not text.isspace() and (BY_TEXT.match(text := text.strip()) or WRITTEN_BY.match(text)))
         ):
             found.append(element)
     return found
@@ -467,7 +474,10 @@ def html_authors(page: Page, scope=None, lenient: bool = False, labelled: bool =
     scope = scope if scope is not None else page.tree
     done: set = set()
     team: list[str] = []
-    for element in _candidates(scope):
+    key = ("author-candidates", scope)
+    if key not in page.memo:  # several readings per page (strict, labelled, lenient): one scan
+        page.memo[key] = _candidates(scope)
+    for element in page.memo[key]:
         if any(a in done for a in element.iterancestors()):
             continue
         if _in_others_chrome(page, element) if lenient else page.in_chrome(element):

@@ -103,6 +103,7 @@ class Page:
         self.tree = tree
         self.url = url or ""
         self._kinds: dict[Any, str] = {}
+        self.memo: dict[Any, Any] = {}  # results of whole-tree scans, by (purpose, scope element)
         self.metas: dict[str, list[str]] = {}
         for element in tree.iter("meta"):
             content = element.get("content")
