@@ -127,8 +127,7 @@ class ExtractionPool:
             process.kill()
             process.join(timeout=5)
             return None
-        worker = _Worker(process, conn)
-        self.loop.add_reader(conn.fileno(), self._on_readable, worker)
+        worker = self._watch(process, conn)
         self.workers.append(worker)
         return worker
 
@@ -141,8 +140,12 @@ class ExtractionPool:
                     task.future.set_exception(WorkerFailed("worker_crashed", f"no extraction worker started: {exc!r}"))
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(*self._start_process())
-        self.loop.add_reader(worker.conn.fileno(), self._on_readable, worker)
+        return self._watch(*self._start_process())
+
+    def _watch(self, process: multiprocessing.Process, conn: Connection) -> _Worker:
+        """A worker whose results the loop reads as they come."""
+        worker = _Worker(process, conn)
+        self.loop.add_reader(conn.fileno(), self._on_readable, worker)
         return worker
 
     async def extract(self, *args: Any, **kwargs: Any):

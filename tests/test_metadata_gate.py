@@ -43,7 +43,8 @@ def dev_run():
 
 
 def _misses(verdicts: dict, field: str, bad=(False,), count: int = 12) -> str:
-    return ", ".join(page for page, verdict in verdicts.items() if verdict.get(field) in bad)[: count * 6]
+    """The first `count` page ids whose verdict for `field` is one of `bad`."""
+    return ", ".join([page for page, verdict in verdicts.items() if verdict.get(field) in bad][:count])
 
 
 def test_titles_exact_on_85_percent(dev_run):

@@ -48,6 +48,18 @@ def test_normalise_cleans_whitespace_dates_names_and_hash():
     assert item.content_hash == content_hash("one\n\ntwo\n\nthree")
 
 
+def test_clean_body_squashes_every_run_of_inline_whitespace():
+    import random
+    import re
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        body = "".join(rng.choice("ab \t\r\f\v\n\xa0") for _ in range(rng.randint(0, 40)))
+        # the plain definition clean_body speeds up: each run of inline whitespace -> one space
+        lines = (line.strip() for line in re.sub(r"[ \t\r\f\v]+", " ", body).split("\n"))
+        assert clean_body(body) == "\n\n".join(line for line in lines if line), repr(body)
+
+
 def test_listing_links_of_one_shape_are_capped():
     from scrapy.statscollectors import MemoryStatsCollector
     from scrapy.utils.test import get_crawler

@@ -15,7 +15,8 @@ from typing import Any
 from lxml import etree
 
 from .dates import parse_datetime, parse_human
-from .evidence import CHROME_PHRASES, Page, fold_name, iter_text_segments, squash, types_of, unescape
+from .evidence import (CHROME_PHRASES, OTHERS_WORDS, Page, fold_name, iter_text_segments, squash, token_words,
+                       types_of, unescape)
 
 BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:article|story|post|words|text|reporting|report)\s+)?"
@@ -298,16 +299,17 @@ NOT_BYLINE_WORDS = {"bio", "biography", "desc", "description", "avatar", "img", 
                     "thumb", "thumbnail", "social", "follow", "role", "job", "position", "count", "email", "mail",
                     "more", "icon", "share", "date", "time", "comment", "comments", "quote", "pullquote",
                     "testimonial", "review", "reviewer", "checkbox", "form"}
-_CLASS_WORDS = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
 
 
 def _not_byline(marker: str) -> bool:
     """'author-image', 'author_bio': a part of the author block other than the name."""
     for token in marker.split():
-        words = [w.lower() for w in _CLASS_WORDS.split(token) if w]
+        words = token_words(token)
         if words and words[-1] in NOT_BYLINE_WORDS:
             return True
     return False
+
+
 AUTHOR_HREF = re.compile(r"/(?:author|authors|writer|writers|people|staff|contributors?|profiles?|experts?|team|"
                          r"journalists?|columnists?|bio)/[^/?#]+", re.I)
 BY_TEXT = re.compile(r"^(?:by|(?:(?:article|post|story)\s+)?written by|posted by|words by|story by|article by|"
@@ -392,11 +394,7 @@ def byline_names(element, site: Site = Site()) -> list[str]:
 
 # Chrome that lists other posts, other people or other pages: a name there is never the story's
 # author, even when nothing else names one (sidebars, banners and asides may hold its byline).
-OTHERS_CHROME = {
-    "comment", "comments", "commentlist", "respond", "reply", "replies", "related", "relatedposts", "recent",
-    "popular", "recommended", "recommendations", "trending", "carousel", "slider", "disqus", "outbrain",
-    "taboola", "testimonial", "testimonials", "pagination", "pager", "footer",
-}
+OTHERS_CHROME = OTHERS_WORDS | {"pagination", "pager"}
 MENU_WORDS = {"menu", "menus", "submenu", "dropdown", "megamenu", "nav", "navbar", "navigation", "drawer"}
 POSITION_WORDS = {"under", "below", "above", "after", "before", "beneath", "offset", "over"}
 _STATE_FLAG = re.compile(r"^(?:has|is|with|no)[A-Z]")  # "hasSlider": a state of the block, not its name
@@ -405,7 +403,7 @@ _STATE_FLAG = re.compile(r"^(?:has|is|with|no)[A-Z]")  # "hasSlider": a state of
 def _lists_others(token: str) -> bool:
     if CHROME_PHRASES.search(token):
         return True
-    words = [w.lower() for w in _CLASS_WORDS.split(token) if w]
+    words = token_words(token)
     if not words or _STATE_FLAG.match(token):
         return False
     if words[0] in POSITION_WORDS:

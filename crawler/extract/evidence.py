@@ -19,12 +19,17 @@ from urllib.parse import urlsplit
 # sidebars and widgets, share bars, the site's header, navigation and footer. A class token is
 # chrome when its first or last word is one of these ("related-posts", "widget_text",
 # "primary-sidebar"), not when the word sits inside a layout modifier ("aux-sidebar-style-border").
-CHROME_WORDS = {
-    "comment", "comments", "commentlist", "respond", "reply", "replies", "related", "relatedposts", "sidebar",
-    "widget", "widgets", "share", "sharing", "sharedaddy", "shares", "social", "recent", "popular", "recommended",
-    "recommendations", "trending", "newsletter", "subscribe", "subscription", "promo", "promos", "advert",
-    "advertisement", "ads", "cookie", "cookies", "navbar", "nav", "navigation", "menu", "footer", "testimonial",
-    "testimonials", "carousel", "slider", "disqus", "outbrain", "taboola", "popup", "modal",
+# Of those, the blocks that list other posts, other people or other pages: a name there is never
+# the story's author (crawler.extract.authors reads bylines in the rest as a last resort).
+OTHERS_WORDS = {
+    "comment", "comments", "commentlist", "respond", "reply", "replies", "related", "relatedposts", "recent",
+    "popular", "recommended", "recommendations", "trending", "carousel", "slider", "disqus", "outbrain",
+    "taboola", "testimonial", "testimonials", "footer",
+}
+CHROME_WORDS = OTHERS_WORDS | {
+    "sidebar", "widget", "widgets", "share", "sharing", "sharedaddy", "shares", "social", "newsletter",
+    "subscribe", "subscription", "promo", "promos", "advert", "advertisement", "ads", "cookie", "cookies",
+    "navbar", "nav", "navigation", "menu", "popup", "modal",
 }
 CHROME_PHRASES = re.compile(
     r"site-header|site-footer|page-footer|jp-post-flair|more-stories|read-next|you-may|also-like|next-post|"
@@ -41,13 +46,18 @@ WRAPPER = re.compile(r"wrap|container|layout|^has-|^no-|^with-|-with-|-open$|-en
 _WORD_SPLIT = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
 
 
+def token_words(token: str) -> list[str]:
+    """The lower-case words of a class or id token: 'relatedPosts_list' -> related, posts, list."""
+    return [w.lower() for w in _WORD_SPLIT.split(token) if w]
+
+
 def chrome_token(token: str) -> bool:
     """Is this class or id token the name of a chrome block?"""
     if WRAPPER.search(token):
         return False
     if CHROME_PHRASES.search(token):
         return True
-    words = [w.lower() for w in _WORD_SPLIT.split(token) if w and not w.isdigit()]
+    words = [w for w in token_words(token) if not w.isdigit()]
     words = [w for w in words if not (len(w) >= 5 and any(ch.isdigit() for ch in w))]  # CSS-module hashes
     return bool(words) and (words[0] in CHROME_WORDS or words[-1] in CHROME_WORDS)
 
