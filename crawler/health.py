@@ -15,11 +15,16 @@ def health_of(source_stats: dict[str, int]) -> dict[str, Any]:
 
     article_rate: article pages that gave a usable article (not too short, with a title);
     author_rate / date_rate: articles with authors / a published date; full_body_rate: articles
-    whose body is not suspiciously short."""
+    whose body is not suspiciously short. A run with fewer than MIN_PAGES article pages (an
+    incremental run with little new) is computed all the same and carries a `note` saying it
+    was too little to judge; readers then show the health of the source's last judged run."""
     articles = source_stats.get("extracted/articles", 0)
     failed = source_stats.get("rejected/too_short", 0) + source_stats.get("rejected/no_title", 0)
     pages = articles + failed
     health: dict[str, Any] = {"pages": pages, "articles": articles}
+    if pages < MIN_PAGES:  # an incremental run that found little new: its rates are not a verdict
+        health["note"] = ("not judged: no article page fetched (no change)" if not pages else
+                          f"not judged: {pages} article page{'s' if pages > 1 else ''} fetched")
     if pages:
         health["article_rate"] = round(articles / pages, 3)
     if articles:

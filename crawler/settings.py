@@ -3,7 +3,7 @@
 BOT_NAME = "news-crawler"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
-COMMANDS_MODULE = "crawler.commands"  # `crawl` exits non-zero on config or store errors
+COMMANDS_MODULE = "crawler.commands"  # `crawl` with exit statuses (README, "Exit statuses")
 
 # --- our settings (NEWS_*) -----------------------------------------------------------------
 NEWS_DB_PATH = "news.db"  # the SQLite store
@@ -20,6 +20,7 @@ NEWS_SOURCES = "sources.toml"  # declared sources (issue #8)
 NEWS_RUN_ID = ""  # crawl_runs.run_id for this crawl; empty: a fresh UTC-time-based id
 NEWS_NEARDUP = True  # near-duplicate clusters (cluster_id): off skips the cluster pipeline
 NEWS_NEARDUP_THRESHOLD = 0.3  # estimated Jaccard similarity at which two bodies are one story
+NEWS_PROGRESS_SECONDS = 15  # a progress line per source this often; 0: none
 
 # --- politeness and limits -----------------------------------------------------------------
 USER_AGENT = "news-crawler/0.1 (+https://github.com/news-crawler/news-crawler)"
@@ -44,11 +45,13 @@ RETRY_GIVE_UP_LOG_LEVEL = "WARNING"  # the page also leaves a rejects row with i
 DEPTH_LIMIT = 20  # hops from the home page (discovery chains included)
 DEPTH_PRIORITY = 0
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.extensions.progress.QueueMeter": 1,  # first: sees each request leave the queue (progress line)
     "crawler.middlewares.CrawlDelayMiddleware": 560,
     "crawler.middlewares.RedirectLoopMiddleware": 610,  # sees 3xx before RedirectMiddleware (600)
     # honours Retry-After; replaces Scrapy's own retry middleware at its place
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
+    "crawler.middlewares.SourceStatsMiddleware": 851,  # per-source requests/responses/errors
 }
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -61,7 +64,10 @@ ITEM_PIPELINES = {
     "crawler.pipelines.store.StorePipeline": 900,
 }
 EXTENSIONS = {
+    "crawler.extensions.outcome.CrawlOutcomeExtension": 400,  # the exit status, before crawl_runs reads it
     "crawler.extensions.crawl_runs.CrawlRunsExtension": 500,  # one crawl_runs row per run and source
+    "crawler.extensions.progress.ProgressExtension": 600,  # a line per NEWS_PROGRESS_SECONDS
+    "scrapy.extensions.logstats.LogStats": None,  # its once-a-minute line: the progress line says more
 }
 LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"
 LOG_LEVEL = "INFO"

@@ -126,6 +126,25 @@ def _source(path: Path, index: int, table: dict) -> Source:
     return source
 
 
+def entry_url(text: str) -> str:
+    """The home URL given on the command line (`-a url=`), checked: http(s) with a host; a bare
+    host name is refused with the URL it probably means. Raises SourceError with one line."""
+    text = text.strip()
+    if "://" not in text:
+        guess = "https://" + text + ("" if "/" in text else "/")
+        raise SourceError(f"-a url={text}: not a URL; did you mean -a url={guess} ?")
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise SourceError(f"-a url={text}: only http and https URLs are crawled")
+    try:
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        raise SourceError(f"-a url={text}: the port is not a number") from None
+    if not parts.hostname:
+        raise SourceError(f"-a url={text}: no host name")
+    return text if parts.path else text + "/"
+
+
 def parse_since(value, error=ValueError) -> date:
     """A date cut-off from TOML (a date) or text (YYYY-MM-DD)."""
     if isinstance(value, date):
@@ -143,11 +162,19 @@ def load_sources(path: str | Path) -> list[Source]:
         data = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise SourceError(f"{path}: no such file (set NEWS_SOURCES or create sources.toml)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"{path}: cannot be read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SourceError(f"{path}: not valid TOML: {exc}") from None
+    others = sorted(set(data) - {"source"})
+    if others:
+        close = " (did you mean [[source]]?)" if "source" not in data else ""
+        raise SourceError(f"{path}: unknown table or key '{others[0]}'{close}; sources are [[source]] tables")
     tables = data.get("source", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         raise SourceError(f"{path}: sources must be [[source]] tables")
+    if not tables:
+        raise SourceError(f"{path}: declares no source: add a [[source]] table with a name and a url")
     sources = [_source(path, i, t) for i, t in enumerate(tables)]
     seen: set[str] = set()
     for source in sources:

@@ -243,10 +243,18 @@ def runs(ctx: click.Context, source: str | None, limit: int, as_json: bool) -> N
         return
     _table(
         ["run_id", "source", "started_at", "seconds", "finish_reason", "discovered", "fetched", "new",
-         "updated", "duplicates", "rejected"],
+         "updated", "duplicates", "rejected", "health"],
         ([r.run_id, r.source, r.started_at, None if r.duration_seconds is None else round(r.duration_seconds),
-          r.finish_reason, r.discovered, r.fetched, r.stored_new, r.updated, r.duplicates, r.rejected] for r in rows),
+          r.finish_reason, r.discovered, r.fetched, r.stored_new, r.updated, r.duplicates, r.rejected,
+          _run_health(r)] for r in rows),
     )
+
+
+def _run_health(run) -> str:
+    """A run's health in one cell: its warning, `ok`, or why it was not judged."""
+    if run.finish_reason == "running":
+        return ""
+    return run.health_warning or run.health.get("note") or ("ok" if run.health.get("pages") else "")
 
 
 @main.command()
@@ -254,8 +262,10 @@ def runs(ctx: click.Context, source: str | None, limit: int, as_json: bool) -> N
 @click.pass_context
 def sources(ctx: click.Context, as_json: bool) -> None:
     """Every source in the store: articles, rejects, runs, last run, and the health of the last
-    run (share of article pages that gave an article, author and date fill rates, with a warning
-    when one dropped sharply against earlier runs: a layout change).
+    run that fetched enough article pages to judge (share of article pages that gave an article,
+    author and date fill rates, with a warning when one dropped sharply against earlier runs: a
+    layout change); when the last run fetched too little (an incremental run, no change), the
+    health column says so and names the run the figures are from.
 
     \b
     Example:
@@ -270,10 +280,16 @@ def sources(ctx: click.Context, as_json: bool) -> None:
         value = summary.health.get(name)
         return "" if value is None else f"{value:.0%}"
 
+    def verdict(summary) -> str:
+        judged = not summary.health.get("note")
+        text = (summary.health_warning or ("ok" if summary.health.get("pages") else "")) if judged else ""
+        if summary.last_run_note and judged:  # the columns are of an earlier run: say which, and why
+            text += f" (run of {summary.health_run}); last run {summary.last_run_note}"
+        return text or summary.health.get("note") or ""
+
     _table(["source", "articles", "rejects", "runs", "last_run", "pages", "article%", "author%", "date%", "health"],
            ([s.source, s.articles, s.rejects, s.runs, s.last_run_finished, s.health.get("pages", ""),
-             rate(s, "article_rate"), rate(s, "author_rate"), rate(s, "date_rate"),
-             s.health_warning or ("ok" if s.health.get("pages") else "")]
+             rate(s, "article_rate"), rate(s, "author_rate"), rate(s, "date_rate"), verdict(s)]
             for s in rows))
 
 

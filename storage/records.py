@@ -121,8 +121,10 @@ class SourceSummary:
     last_published: str | None
     last_fetched: str | None
     last_run_finished: str | None
-    health: dict[str, Any] = field(default_factory=dict)
+    health: dict[str, Any] = field(default_factory=dict)  # of the last run that was judged
     health_warning: str | None = None
+    health_run: str | None = None  # started_at of the run `health` is from
+    last_run_note: str | None = None  # the latest run's note when it fetched too little to judge
 
 
 @dataclass

@@ -360,15 +360,29 @@ class Store:
             WHERE names.source IS NOT NULL ORDER BY names.source
         """
         summaries = [SourceSummary(*row) for row in self.db.execute(sql).fetchall()]
-        for summary in summaries:  # the health of each source's latest run
-            latest = self.db.execute(
-                "SELECT health, health_warning FROM crawl_runs WHERE source = ? ORDER BY started_at DESC, id DESC LIMIT 1",
-                [summary.source],
-            ).fetchone()
-            if latest:
-                summary.health = json.loads(latest[0]) if latest[0] else {}
-                summary.health_warning = latest[1]
+        for summary in summaries:
+            self._health_of(summary)
         return summaries
+
+    def _health_of(self, summary: SourceSummary) -> None:
+        """The health of the source's latest run that was judged (one without a `note`: enough
+        article pages), and the note of its latest run when that one was too small to judge."""
+        order = "ORDER BY started_at DESC, id DESC LIMIT 1"
+        latest = self.db.execute(
+            f"SELECT health, health_warning, started_at FROM crawl_runs WHERE source = ? AND health IS NOT NULL "
+            f"AND coalesce(finish_reason, '') != 'running' {order}", [summary.source]).fetchone()
+        if not latest:
+            return
+        health = json.loads(latest[0]) if latest[0] else {}
+        if health.get("note"):
+            summary.last_run_note = health["note"]
+            judged = self.db.execute(
+                "SELECT health, health_warning, started_at FROM crawl_runs WHERE source = ? AND health IS NOT NULL "
+                "AND json_extract(health, '$.note') IS NULL AND coalesce(json_extract(health, '$.pages'), 0) > 0 "
+                f"{order}", [summary.source]).fetchone()
+            latest = judged or latest
+            health = json.loads(latest[0]) if judged and latest[0] else health
+        summary.health, summary.health_warning, summary.health_run = health, latest[1], latest[2]
 
     def stats(self) -> StoreStats:
         """Totals: rows per table, date range, articles per source, rejects per reason."""

@@ -73,7 +73,8 @@ def test_a_multi_source_crawl_leaves_one_row_per_source_with_its_own_counts(tmp_
         "news/sources/gulf-wire/discovered/feed": 9, "news/sources/gulf-wire/rejected/not_article": 1,
         "news/sources/tigris-daily/pages/fetched": 20, "news/sources/tigris-daily/stored/new": 12,
         "news/sources/tigris-daily/duplicates/in_run": 2, "news/sources/tigris-daily/rejected/not_article": 3,
-        "downloader/request_count": 40,
+        "news/sources/tigris-daily/responses/500": 2, "news/responses/500": 2,
+        "downloader/request_count": 40, "downloader/response_status_count/500": 2,
     }.items():
         crawler.stats.set_value(key, value)
     extension.spider_closed(spider, "finished")
@@ -83,7 +84,10 @@ def test_a_multi_source_crawl_leaves_one_row_per_source_with_its_own_counts(tmp_
     gulf, tigris = runs["gulf-wire"], runs["tigris-daily"]
     assert (gulf.fetched, gulf.stored_new, gulf.discovered, gulf.rejects) == (10, 8, 9, {"not_article": 1})
     assert (tigris.fetched, tigris.stored_new, tigris.duplicates, tigris.rejected) == (20, 12, 2, 3)
-    assert tigris.stats["news/stored/new"] == 12 and tigris.stats["downloader/request_count"] == 40
+    assert tigris.stats["news/stored/new"] == 12 and tigris.stats["news/responses/500"] == 2
+    # only a source's own counts: a crawl-wide counter (whose 500 was it?) is in neither row
+    assert "news/responses/500" not in gulf.stats and "news/stored/new" in gulf.stats
+    assert not any(key.startswith("downloader/") for run in runs.values() for key in run.stats)
     assert gulf.started_at == tigris.started_at
 
 

@@ -1,4 +1,5 @@
-"""CrawlRunsExtension: one `crawl_runs` row per run and source, written when the spider closes."""
+"""CrawlRunsExtension: one `crawl_runs` row per run and source, written when the crawl starts
+(finish_reason `running`) and completed when it ends, so readers see a crawl that is running."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawler.exitstatus import INTERRUPT_REASONS, fetched_anything
+from crawler.pipelines.store import StorePipeline
 from crawler.stats import per_source
 from crawler.health import health_of, health_warning
 from storage import Store
@@ -36,12 +39,18 @@ def _sum(stats: dict[str, Any], prefix: str) -> int:
     return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
 
 
+# Crawl-wide values that describe the run, not a count: kept in every source's `stats`.
+RUN_KEYS = ("start_time", "finish_time", "finish_reason", "elapsed_time_seconds", "news/exit_status")
+
+
 def run_row(stats: dict[str, Any], source: str | None = None) -> dict[str, Any]:
     """The crawl_runs counts from a crawl's stats (keys documented in README's Stats table):
-    the `news/…` totals, or with `source` its `news/sources/<source>/…` share of a multi-source run."""
+    the `news/…` totals, or with `source` its `news/sources/<source>/…` share of a multi-source
+    run; then `stats` holds only that source's own counts (as `news/…`) and the run's times,
+    never a crawl-wide counter such as `downloader/response_status_count/500`."""
     if source is not None:
         own = {f"news/{key}": value for key, value in per_source(stats, source).items()}
-        stats = {k: v for k, v in stats.items() if not k.startswith("news/")} | own
+        stats = {k: v for k, v in stats.items() if k in RUN_KEYS} | own
     return {
         "discovered": _sum(stats, "news/discovered/"),
         "fetched": stats.get("news/pages/fetched", 0),
@@ -51,6 +60,18 @@ def run_row(stats: dict[str, Any], source: str | None = None) -> dict[str, Any]:
         "rejects": {k.removeprefix("news/rejected/"): v for k, v in stats.items() if k.startswith("news/rejected/")},
         "stats": {k: _iso(v) for k, v in stats.items()},
     }
+
+
+def finish_reason(reason: str, source_stats: dict[str, Any]) -> str:
+    """A source's finish reason in crawl_runs: Scrapy's, except `interrupted` for a crawl stopped
+    by SIGTERM/SIGINT (Scrapy says `shutdown`) and `nothing_fetched` for a source whose site gave
+    no answer that is not an error."""
+    if reason in INTERRUPT_REASONS:
+        return "interrupted"
+    tried = any(key == "requests" or key.startswith(("errors/", "responses/")) for key in source_stats)
+    if (reason == "finished" or reason.startswith("closespider")) and tried and not fetched_anything(source_stats):
+        return "nothing_fetched"
+    return reason
 
 
 def crawled_sources(spider: Spider) -> list[str]:
@@ -63,48 +84,81 @@ def crawled_sources(spider: Spider) -> list[str]:
 
 class CrawlRunsExtension:
     """Records what each crawl did in the store, one row per source, so readers see runs without
-    reading logs. A one-source crawl's row has the crawl's `news/…` totals; a crawl of several
-    sources gives each its `news/sources/<name>/…` counts.
+    reading logs. The row is written as the crawl starts (finish_reason `running`; an earlier
+    row of the same source still `running` is from a crawl that was killed: it becomes `killed`)
+    and completed when it ends. A one-source crawl's row has the crawl's `news/…` totals; a crawl
+    of several sources gives each only its own `news/sources/<name>/…` counts.
 
     The run id is `NEWS_RUN_ID` (give one value to several crawls to group them as one run),
     else a fresh one. Switch it off with `EXTENSIONS = {"crawler.extensions.crawl_runs.CrawlRunsExtension": None}`.
     """
 
-    def __init__(self, db_path: str, run_id: str, stats: StatsCollector) -> None:
+    def __init__(self, db_path: str, run_id: str, stats: StatsCollector, crawler: Crawler | None = None) -> None:
         self.db_path = db_path
         self.run_id = run_id
         self.stats = stats
+        self.crawler = crawler
         self.started_at: datetime | None = None
+        self.opened: list[str] = []  # the sources whose `running` row was written
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "CrawlRunsExtension":
         settings = crawler.settings
-        extension = cls(settings.get("NEWS_DB_PATH"), settings.get("NEWS_RUN_ID") or new_run_id(), crawler.stats)
+        extension = cls(settings.get("NEWS_DB_PATH"), settings.get("NEWS_RUN_ID") or new_run_id(), crawler.stats,
+                        crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
+    def _store_failed(self) -> bool:
+        """True when the store pipeline could not open the store or take the source's lock."""
+        try:
+            pipeline = self.crawler.get_item_pipeline(StorePipeline) if self.crawler is not None else None
+        except Exception:  # no engine (a unit test's crawler): nothing to ask
+            return False
+        return pipeline is not None and bool(pipeline.failed)
+
     def spider_opened(self, spider: Spider) -> None:
         self.started_at = datetime.now(timezone.utc)
+        sources = crawled_sources(spider)
+        if not getattr(spider, "sites", None) or getattr(spider, "config_error", None) or self._store_failed():
+            return
+        started = _iso(self.stats.get_value("start_time") or self.started_at)
+        try:
+            with Store(self.db_path) as store, store.db.atomic():
+                for source in sources:
+                    store.db.execute("UPDATE crawl_runs SET finish_reason = 'killed' WHERE source = ? "
+                                     "AND finish_reason = 'running' AND run_id != ?", [source, self.run_id])
+                    store.record_run(run_id=self.run_id, source=source, started_at=started, finish_reason="running")
+        except (sqlite3.Error, OSError) as exc:  # the store pipeline says so and stops the crawl
+            logger.warning("could not record the start of crawl run %s in %s: %s", self.run_id, self.db_path, exc)
+            return
+        self.opened = sources
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.stats.get_stats()
         sources = crawled_sources(spider)
+        if not sources or (getattr(spider, "sites", None) is not None and not spider.sites):
+            return  # a configuration error: nothing was crawled, nothing to record
+        if not self.opened and (getattr(spider, "config_error", None) or self._store_failed()):
+            return  # the store could not be opened or the source is being crawled: not this run's row
         times = {
             "started_at": _iso(stats.get("start_time") or self.started_at or datetime.now(timezone.utc)),
             "finished_at": _iso(stats.get("finish_time") or datetime.now(timezone.utc)),
-            "finish_reason": stats.get("finish_reason") or reason,
         }
+        reason = stats.get("finish_reason") or reason
         try:
             with Store(self.db_path) as store, store.db.atomic():
                 runs = []
                 for source in sources:
-                    health = health_of(per_source(stats, source))
-                    previous = [run.health for run in store.runs(source=source, limit=5)]
-                    warning = health_warning(health, previous)
+                    own = per_source(stats, source)
+                    health = health_of(own)
+                    previous = [run.health for run in store.runs(source=source, limit=6) if run.run_id != self.run_id]
+                    warning = health_warning(health, previous[:5])
                     if warning:
                         logger.warning("source %s: %s (this run: %s)", source, warning, health)
                     runs.append(store.record_run(run_id=self.run_id, source=source, **times,
+                                                 finish_reason=finish_reason(reason, own),
                                                  health=health, health_warning=warning,
                                                  **run_row(stats, source if len(sources) > 1 else None)))
         except (sqlite3.Error, OSError) as exc:  # the store itself failed: the pipeline said so already
@@ -114,4 +168,5 @@ class CrawlRunsExtension:
             logger.exception("could not record crawl run %s in %s", self.run_id, self.db_path)
             return
         for run in runs:
-            logger.info("crawl run %s (%s): %d new, %d rejected", run.run_id, run.source, run.stored_new, run.rejected)
+            logger.info("crawl run %s (%s): %s, %d new, %d rejected", run.run_id, run.source, run.finish_reason,
+                        run.stored_new, run.rejected)

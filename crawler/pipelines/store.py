@@ -75,6 +75,8 @@ class StorePipeline:
     # --- lifecycle ----------------------------------------------------------------------------
 
     async def open_spider(self) -> None:
+        if getattr(self.crawler.spider, "config_error", None):  # stops before any request: no store
+            return
         for source in getattr(self.crawler.spider, "sites", {}):
             lock = RunLock(self.db_path, source)
             try:

@@ -13,6 +13,8 @@ from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import difflib
+import inspect
 import os
 import sqlite3
 
@@ -30,7 +32,7 @@ from crawler.discovery.sitemaps import crawl_delay
 from crawler.discovery.wordpress import NON_POST_SITEMAP, api_root, parse_posts, posts_url
 from crawler.extract import Article, Rejection, extract_article
 from crawler.extract.dates import parse_datetime
-from crawler.sources import Source, SourceError, load_sources, parse_since
+from crawler.sources import Source, SourceError, entry_url, load_sources, parse_since
 from crawler.spiders.site import SiteState
 from crawler.stats import inc
 from crawler.urls import canonical_url, site_name_of
@@ -100,6 +102,54 @@ def _before(value: str | None, since: date | None) -> bool:
     return moment is not None and moment.date() < since
 
 
+def spider_arguments(spidercls: type) -> set[str]:
+    """The `-a NAME=VALUE` arguments a spider of the NewsSpider family takes: the keyword
+    parameters of its __init__ and its parents' (a subclass adds its own, e.g. `api`)."""
+    names: set[str] = set()
+    for klass in spidercls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None or klass is scrapy.Spider or klass is object:
+            continue
+        for parameter in inspect.signature(init).parameters.values():
+            if parameter.kind in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY) and parameter.name != "self":
+                names.add(parameter.name)
+    return names
+
+
+def argument_problem(spidercls: type, arguments: dict[str, Any]) -> str | None:
+    """One line naming an argument the spider does not take (with the known ones), or None.
+    Names starting with `_` are a job server's own (Scrapyd passes `_job`) and are accepted."""
+    known = spider_arguments(spidercls)
+    unknown = sorted(name for name in arguments if name not in known and not name.startswith("_"))
+    if not unknown:
+        return None
+    name = unknown[0]
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return (f"-a {name}=…: unknown argument of spider '{spidercls.name}'{hint}; "
+            f"known: {', '.join(sorted(known))}")
+
+
+def select_sources(sources_path: str, url: str | None, source: str | None, since: date | None,
+                   source_name: str | None) -> list[Source]:
+    """The sources a crawl covers: the `-a url=` site, or the declared ones (`-a source=` picks one);
+    raises SourceError with one line for a bad URL or a broken sources file."""
+    if url:
+        url = entry_url(url)
+        sources = [Source(name=source_name or site_name_of(url), url=url)]
+    else:
+        sources = load_sources(sources_path)
+        if source:
+            picked = [s for s in sources if s.name == source]
+            if not picked:
+                raise SourceError(f"{sources_path}: no source named '{source}' "
+                                  f"(declared: {', '.join(s.name for s in sources)})")
+            sources = picked
+    for entry in sources:
+        entry.since = since or entry.since
+    return sources
+
+
 class NewsSpider(scrapy.Spider):
     """Crawls one site (`-a url=`), one declared source (`-a source=`), or all declared sources."""
 
@@ -107,20 +157,40 @@ class NewsSpider(scrapy.Spider):
 
     def __init__(self, url: str | None = None, source: str | None = None, since: str | None = None,
                  source_name: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        # a bad argument is reported in start() (one line, no request) when the crawl command's
+        # check (check_arguments, before the crawl) was bypassed, e.g. by a script's CrawlerProcess
+        self.config_error = argument_problem(type(self), kwargs)
+        super().__init__(**{k: v for k, v in kwargs.items() if k.startswith("_")})
         self.url_arg, self.source_arg, self.source_name = url, source, source_name
-        self.since_arg = parse_since(since) if since else None
+        try:
+            self.since_arg = parse_since(since, SourceError) if since else None
+        except SourceError as exc:
+            self.since_arg, self.config_error = None, self.config_error or f"-a since={since}: {exc}"
         self.sites: dict[str, SiteState] = {}
         self.crawl_delays: dict[str, float] = {}  # host:port -> seconds (CrawlDelayMiddleware)
 
     @classmethod
+    def check_arguments(cls, settings, arguments: dict[str, str]) -> None:
+        """Raise SourceError (one line) for what would stop this crawl before its first request:
+        an unknown argument, a bad URL or date, a broken sources file. The crawl command calls it
+        before it starts the crawl, so a usage error writes nothing."""
+        problem = argument_problem(cls, arguments)
+        if problem:
+            raise SourceError(problem)
+        since = arguments.get("since")
+        select_sources(settings.get("NEWS_SOURCES"), arguments.get("url"), arguments.get("source"),
+                       parse_since(since, lambda p: SourceError(f"-a since={since}: {p}")) if since else None,
+                       arguments.get("source_name"))
+
+    @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.config_error = None
-        try:
-            sources = spider._sources(crawler.settings.get("NEWS_SOURCES"))
-        except SourceError as exc:  # reported in start(): one line, no request, a failing exit code
-            spider.config_error, sources = str(exc), []
+        sources: list[Source] = []
+        if not spider.config_error:
+            try:
+                sources = spider._sources(crawler.settings.get("NEWS_SOURCES"))
+            except SourceError as exc:  # reported in start(): one line, no request, a failing exit code
+                spider.config_error = str(exc)
         spider.sites = {s.name: SiteState(s) for s in sources}
         spider.allowed_domains = sorted({site.host for site in spider.sites.values()})
         spider.recrawl_all = crawler.settings.get("NEWS_RECRAWL") == "all"
@@ -163,19 +233,7 @@ class NewsSpider(scrapy.Spider):
 
     def _sources(self, sources_path: str) -> list[Source]:
         """The sources this crawl covers; a bad sources.toml stops the crawl before any request."""
-        if self.url_arg:
-            url = self.url_arg if urlsplit(self.url_arg).scheme else "https://" + self.url_arg
-            url = url if urlsplit(url).path else url + "/"
-            sources = [Source(name=self.source_name or site_name_of(url), url=url)]
-        else:
-            sources = load_sources(sources_path)
-            if self.source_arg:
-                sources = [s for s in sources if s.name == self.source_arg]
-                if not sources:
-                    raise SourceError(f"{sources_path}: no source named '{self.source_arg}'")
-        for source in sources:
-            source.since = self.since_arg or source.since
-        return sources
+        return select_sources(sources_path, self.url_arg, self.source_arg, self.since_arg, self.source_name)
 
     @property
     def source(self) -> str | None:
