@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import logging
 import multiprocessing
+import signal
 import threading
 import time
 from collections import deque
@@ -35,7 +36,11 @@ class WorkerFailed(Exception):
 
 
 def _serve(conn: Connection) -> None:
-    """Worker loop: says it is ready, then (args, kwargs) in, extract_article's result out; None stops it."""
+    """Worker loop: says it is ready, then (args, kwargs) in, extract_article's result out; None stops it.
+    SIGINT/SIGTERM are ignored: Ctrl-C and systemd signal the whole process group, and the crawl
+    process, stopping cleanly, still needs the pages in flight; it closes the pool itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     conn.send("ready")
     while True:
         try:

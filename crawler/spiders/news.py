@@ -406,6 +406,7 @@ class NewsSpider(scrapy.Spider):
             parked, site.parked = site.parked, []
             for request in parked:
                 if not (site.rest_ok and request.meta.get("via_listing")):
+                    inc(self.crawler.stats, "discovered/listing", site.name, int(request.meta.get("via_listing", False)))
                     yield request
 
     def discover_from_home(self, site: SiteState, response: Response, html: str) -> Iterator[scrapy.Request]:
@@ -553,6 +554,7 @@ class NewsSpider(scrapy.Spider):
         if site.rest_pending > 0:
             site.parked.append(request)
         elif site.take_budget(self.crawler.stats):
+            inc(self.crawler.stats, "discovered/listing", site.name, int(via_listing))
             yield request
 
     def _worth_fetching(self, site: SiteState, url: str, hints: dict) -> bool:
