@@ -23,6 +23,10 @@ USAGE_REASONS = {"config_error"}
 INTERRUPT_REASONS = {"shutdown"}  # Scrapy's reason when a signal stopped the engine
 
 
+ERROR_WORDS = {"dns_error": "DNS lookup failed", "robots_forbidden": "forbidden by robots.txt",
+               "fetch_error": "download error"}
+
+
 def fetched_anything(source_stats: dict[str, Any]) -> bool:
     """True when a source got at least one answer that is not an error (2xx, 3xx, 304) from its
     site, from its `news/sources/<name>/…` stats without the prefix (`responses/<status>`)."""
@@ -38,7 +42,8 @@ def why_nothing(source_stats: dict[str, Any]) -> str:
     causes: dict[str, int] = {}
     for key, value in source_stats.items():
         if key.startswith("errors/"):
-            causes[key[len("errors/"):].replace("_", " ")] = value
+            reason = key[len("errors/"):]
+            causes[ERROR_WORDS.get(reason, reason.replace("_", " "))] = value
         elif key.startswith("responses/") and key[len("responses/"):].isdigit():
             causes[f"HTTP {key[len('responses/'):]}"] = value
     if not causes:

@@ -61,6 +61,7 @@ USAGE_CASES = {
     "bare host name": (["-a", "url=example.com"], ("-a url=example.com", "https://example.com/")),
     "not a date": (["-a", "since=March"], ("since=March", "not a date")),
     "no host": (["-a", "url=http:///news/"], ("no host name",)),
+    "url and source": (["-a", "url=http://127.0.0.1:9/", "-a", "source=gulf-wire"], ("give one of them",)),
 }
 
 

@@ -134,6 +134,8 @@ def select_sources(sources_path: str, url: str | None, source: str | None, since
                    source_name: str | None) -> list[Source]:
     """The sources a crawl covers: the `-a url=` site, or the declared ones (`-a source=` picks one);
     raises SourceError with one line for a bad URL or a broken sources file."""
+    if url and source:
+        raise SourceError(f"-a url={url} and -a source={source}: give one of them (a site, or a declared source)")
     if url:
         url = entry_url(url)
         sources = [Source(name=source_name or site_name_of(url), url=url)]
