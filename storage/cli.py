@@ -210,7 +210,8 @@ def _isatty(stream: Any) -> bool:
 @json_option
 @click.pass_context
 def rejects(ctx: click.Context, reason: str | None, source: str | None, limit: int, as_json: bool) -> None:
-    """Pages the crawls saw and did not store, newest first, with why.
+    """Pages the crawls saw and did not store, last seen first, with why and how many times
+    (a URL rejected again for the same reason keeps one row).
 
     \b
     Examples:
@@ -221,8 +222,8 @@ def rejects(ctx: click.Context, reason: str | None, source: str | None, limit: i
     if as_json:
         _json_lines(rows)
         return
-    _table(["seen_at", "source", "reason", "status", "url", "detail"],
-           ([r.seen_at, r.source, r.reason, r.status, r.url, (r.detail or "")[:80]] for r in rows))
+    _table(["last_seen", "times", "source", "reason", "status", "url", "detail"],
+           ([r.seen_at, r.times_seen, r.source, r.reason, r.status, r.url, (r.detail or "")[:80]] for r in rows))
 
 
 @main.command()
@@ -270,11 +271,21 @@ def sources(ctx: click.Context, as_json: bool) -> None:
         value = summary.health.get(name)
         return "" if value is None else f"{value:.0%}"
 
-    _table(["source", "articles", "rejects", "runs", "last_run", "pages", "article%", "author%", "date%", "health"],
+    _table(["source", "articles", "rejects", "runs", "last_run", "pages", "article%", "author%", "date%", "health",
+            "complete"],
            ([s.source, s.articles, s.rejects, s.runs, s.last_run_finished, s.health.get("pages", ""),
              rate(s, "article_rate"), rate(s, "author_rate"), rate(s, "date_rate"),
-             s.health_warning or ("ok" if s.health.get("pages") else "")]
+             s.health_warning or ("ok" if s.health.get("pages") else ""), _complete(s)]
             for s in rows))
+    for s in rows:
+        if s.complete is False:
+            click.echo(f"WARNING: {s.source}: last crawl incomplete: {s.incomplete}", err=True)
+
+
+def _complete(summary) -> str:
+    if summary.complete is None:
+        return ""
+    return "yes" if summary.complete else "NO"
 
 
 METADATA = "datasette-metadata.json"

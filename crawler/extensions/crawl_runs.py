@@ -12,6 +12,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawler.completeness import completeness
 from crawler.stats import per_source
 from crawler.health import health_of, health_warning
 from storage import Store
@@ -104,8 +105,10 @@ class CrawlRunsExtension:
                     warning = health_warning(health, previous)
                     if warning:
                         logger.warning("source %s: %s (this run: %s)", source, warning, health)
+                    complete, incomplete = completeness(per_source(stats, source))
                     runs.append(store.record_run(run_id=self.run_id, source=source, **times,
                                                  health=health, health_warning=warning,
+                                                 complete=complete, incomplete=incomplete,
                                                  **run_row(stats, source if len(sources) > 1 else None)))
         except (sqlite3.Error, OSError) as exc:  # the store itself failed: the pipeline said so already
             logger.error("could not record crawl run %s in %s: %s", self.run_id, self.db_path, exc)
@@ -115,3 +118,5 @@ class CrawlRunsExtension:
             return
         for run in runs:
             logger.info("crawl run %s (%s): %d new, %d rejected", run.run_id, run.source, run.stored_new, run.rejected)
+            if run.complete is False:
+                logger.warning("source %s: crawl incomplete: %s", run.source, run.incomplete)
