@@ -1,5 +1,5 @@
-"""Downloader middlewares for politeness (robots.txt Crawl-delay, Retry-After on 429/503), redirect
-loops, and per-source download counts."""
+"""Middlewares: politeness (robots.txt Crawl-delay, Retry-After on 429/503), redirect loops,
+DEPTH_LIMIT cuts counted per source, and per-source download counts."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import time
 from email.utils import parsedate_to_datetime
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.spidermiddlewares.depth import DepthMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
@@ -17,6 +18,20 @@ from twisted.python.failure import Failure
 from crawler.stats import inc
 
 logger = logging.getLogger(__name__)
+
+
+class SourceDepthMiddleware(DepthMiddleware):
+    """Scrapy's DepthMiddleware, with every request it cuts also counted for its source
+    (`news/cut/depth`, `news/sources/<name>/cut/depth`), so a crawl's completeness can say so."""
+
+    def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
+        processed = super().get_processed_request(request, response)
+        if processed is None:
+            source = request.meta.get("site")
+            self.stats.inc_value("news/cut/depth")
+            if source:
+                self.stats.inc_value(f"news/sources/{source}/cut/depth")
+        return processed
 
 
 def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:

@@ -12,7 +12,9 @@ NEWS_STORE_FLUSH_SECONDS = 2.0  # flush a partial batch at least this often
 NEWS_EXTRACT_WORKERS = "auto"  # extraction processes: "auto" = one per core; 0 = in the crawl process
 NEWS_EXTRACT_TIMEOUT = 60  # seconds one page may take in a worker before the worker is replaced
 NEWS_MIN_BODY_CHARS = 200  # shorter bodies are rejected as too_short
-NEWS_MAX_PAGES_PER_PATTERN = 30  # listing-found links of one URL shape per source (spider traps)
+NEWS_LISTING_PATIENCE = 5  # listing pages of one URL shape in a row that bring nothing new before it is stopped
+NEWS_LISTING_PROBATION = 10  # requests of a URL shape not yet shown to lead to stories, until one does
+NEWS_REVISIT_DAYS = 7  # stored stories published this recently are re-requested (conditional GET) each run
 NEWS_MAX_RETRY_AFTER = 120  # longest Retry-After (seconds) honoured before a 429/503 retry
 NEWS_MAX_CRAWL_DELAY = 30  # longest robots.txt Crawl-delay (seconds) honoured
 NEWS_RECRAWL = ""  # "all": fetch stored stories and unchanged feeds/sitemaps again (a full re-crawl)
@@ -42,8 +44,13 @@ REDIRECT_MAX_TIMES = 10
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"  # the page also leaves a rejects row with its reason
-DEPTH_LIMIT = 20  # hops from the home page (discovery chains included)
+DEPTH_LIMIT = 20  # hops from the home page; the next page of a listing is no hop (crawler.middlewares)
 DEPTH_PRIORITY = 0
+SPIDER_MIDDLEWARES = {
+    # Scrapy's depth middleware, counting the requests it cuts per source (news/.../cut/depth)
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "crawler.middlewares.SourceDepthMiddleware": 900,
+}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.extensions.progress.QueueMeter": 1,  # first: sees each request leave the queue (progress line)
     "crawler.middlewares.CrawlDelayMiddleware": 560,

@@ -210,7 +210,8 @@ def _isatty(stream: Any) -> bool:
 @json_option
 @click.pass_context
 def rejects(ctx: click.Context, reason: str | None, source: str | None, limit: int, as_json: bool) -> None:
-    """Pages the crawls saw and did not store, newest first, with why.
+    """Pages the crawls saw and did not store, last seen first, with why and how many times
+    (a URL rejected again for the same reason keeps one row).
 
     \b
     Examples:
@@ -221,8 +222,8 @@ def rejects(ctx: click.Context, reason: str | None, source: str | None, limit: i
     if as_json:
         _json_lines(rows)
         return
-    _table(["seen_at", "source", "reason", "status", "url", "detail"],
-           ([r.seen_at, r.source, r.reason, r.status, r.url, (r.detail or "")[:80]] for r in rows))
+    _table(["last_seen", "times", "source", "reason", "status", "url", "detail"],
+           ([r.seen_at, r.times_seen, r.source, r.reason, r.status, r.url, (r.detail or "")[:80]] for r in rows))
 
 
 @main.command()
@@ -243,10 +244,10 @@ def runs(ctx: click.Context, source: str | None, limit: int, as_json: bool) -> N
         return
     _table(
         ["run_id", "source", "started_at", "seconds", "finish_reason", "discovered", "fetched", "new",
-         "updated", "duplicates", "rejected", "health"],
+         "updated", "duplicates", "rejected", "complete", "health"],
         ([r.run_id, r.source, r.started_at, None if r.duration_seconds is None else round(r.duration_seconds),
           r.finish_reason, r.discovered, r.fetched, r.stored_new, r.updated, r.duplicates, r.rejected,
-          _run_health(r)] for r in rows),
+          _complete(r), _run_health(r)] for r in rows),
     )
 
 
@@ -287,10 +288,20 @@ def sources(ctx: click.Context, as_json: bool) -> None:
             text += f" (run of {summary.health_run}); last run {summary.last_run_note}"
         return text or summary.health.get("note") or ""
 
-    _table(["source", "articles", "rejects", "runs", "last_run", "pages", "article%", "author%", "date%", "health"],
+    _table(["source", "articles", "rejects", "runs", "last_run", "pages", "article%", "author%", "date%", "health",
+            "complete"],
            ([s.source, s.articles, s.rejects, s.runs, s.last_run_finished, s.health.get("pages", ""),
-             rate(s, "article_rate"), rate(s, "author_rate"), rate(s, "date_rate"), verdict(s)]
+             rate(s, "article_rate"), rate(s, "author_rate"), rate(s, "date_rate"), verdict(s), _complete(s)]
             for s in rows))
+    for s in rows:
+        if s.complete is False:
+            click.echo(f"WARNING: {s.source}: last crawl incomplete: {s.incomplete}", err=True)
+
+
+def _complete(summary) -> str:
+    if summary.complete is None:
+        return ""
+    return "yes" if summary.complete else "NO"
 
 
 METADATA = "datasette-metadata.json"

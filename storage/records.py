@@ -65,7 +65,9 @@ class Reject:
     reason: str
     detail: str | None
     status: int | None
-    seen_at: str | None
+    seen_at: str | None  # the last time
+    times_seen: int = 1
+    first_seen_at: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Reject":
@@ -92,6 +94,8 @@ class CrawlRun:
     stats: dict[str, Any] = field(default_factory=dict)
     health: dict[str, Any] = field(default_factory=dict)
     health_warning: str | None = None
+    complete: bool | None = None  # None for runs recorded before completeness was
+    incomplete: str | None = None  # why not complete, with counts
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "CrawlRun":
@@ -99,6 +103,7 @@ class CrawlRun:
         values["rejects"] = _json(values["rejects"], {})
         values["stats"] = _json(values["stats"], {})
         values["health"] = _json(values["health"], {})
+        values["complete"] = None if values["complete"] is None else bool(values["complete"])
         return cls(**values)
 
     @property
@@ -125,6 +130,8 @@ class SourceSummary:
     health_warning: str | None = None
     health_run: str | None = None  # started_at of the run `health` is from
     last_run_note: str | None = None  # the latest run's note when it fetched too little to judge
+    complete: bool | None = None  # of the latest run (None: not recorded)
+    incomplete: str | None = None  # why the latest run was not complete
 
 
 @dataclass

@@ -129,6 +129,31 @@ def m0006_crawl_run_health(db: Database) -> None:
         db["crawl_runs"].add_column("health_warning", str)
 
 
+
+@migrations(name="0007_rejects_once_and_run_completeness")
+def m0007_rejects_once_and_run_completeness(db: Database) -> None:
+    """One rejects row per URL and reason (repeats update `seen_at` and `times_seen`; earlier
+    duplicate rows are merged), and whether each run's crawl of a source was complete."""
+    columns = db["rejects"].columns_dict
+    if "times_seen" not in columns:
+        db["rejects"].add_column("times_seen", int, not_null_default=1)
+    if "first_seen_at" not in columns:
+        db["rejects"].add_column("first_seen_at", str)
+    db.execute(
+        "UPDATE rejects SET times_seen = (SELECT count(*) FROM rejects r WHERE r.url = rejects.url "
+        "AND r.reason = rejects.reason), first_seen_at = (SELECT min(seen_at) FROM rejects r "
+        "WHERE r.url = rejects.url AND r.reason = rejects.reason)"
+    )
+    # keep the newest row of each (url, reason): its detail and status are the latest
+    db.execute("DELETE FROM rejects WHERE id NOT IN (SELECT max(id) FROM rejects GROUP BY url, reason)")
+    db["rejects"].create_index(["url", "reason"], unique=True, if_not_exists=True)
+    columns = db["crawl_runs"].columns_dict
+    if "complete" not in columns:
+        db["crawl_runs"].add_column("complete", int)  # 1, 0, or NULL for runs recorded before
+    if "incomplete" not in columns:
+        db["crawl_runs"].add_column("incomplete", str)  # why not: "max_pages 500; trap_cut /events?day 1"
+
+
 def migrate(db: Database) -> None:
     """Bring `db` to the newest schema, in one write transaction.
 

@@ -84,7 +84,7 @@ class Store:
         rejects = list(rejects)
         with self.db.atomic():
             added = self._insert_many("articles", articles, or_ignore=True)
-            self._insert_many("rejects", rejects)
+            self._upsert_rejects(rejects)
             for update in updates:
                 self._update(_encode(update))
             for url, url_bands in (bands or {}).items():
@@ -100,6 +100,20 @@ class Store:
                     [alias["url"], alias["article_url"], alias.get("reason"), alias.get("seen_at")],
                 )
         return added
+
+    def _upsert_rejects(self, rejects: list[dict[str, Any]]) -> None:
+        """A URL rejected again for the same reason updates its row (latest detail, status, time;
+        `times_seen` + 1) instead of adding one."""
+        if not rejects:
+            return
+        self.db.conn.executemany(
+            "INSERT INTO rejects (url, source, reason, detail, status, seen_at, first_seen_at, times_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (url, reason) DO UPDATE SET "
+            "source = excluded.source, detail = excluded.detail, status = excluded.status, "
+            "seen_at = excluded.seen_at, times_seen = rejects.times_seen + 1",
+            [(r["url"], r.get("source"), r["reason"], r.get("detail"), r.get("status"), r.get("seen_at"),
+              r.get("seen_at")) for r in rejects],
+        )
 
     def _update(self, row: dict[str, Any]) -> None:
         """Keep the stored version of row["url"] as a revision, then write the new one over it."""
@@ -126,6 +140,16 @@ class Store:
         if row is None:
             return None
         return dict(zip(("url", "published_at", "modified_at", "fetched_at", "content_hash"), row))
+
+    def recent_urls(self, source: str, since: datetime) -> list[str]:
+        """URLs of `source`'s stored stories published at or after `since` (an aware datetime)."""
+        bound = utc_bound(since)
+        rows = self.db.execute(
+            "SELECT url FROM articles WHERE source = ? AND published_at >= ? AND datetime(published_at) >= ? "
+            "ORDER BY published_at DESC",
+            [source, (bound - timedelta(days=1)).isoformat(), _sqlite_time(bound)],
+        )
+        return [url for (url,) in rows.fetchall()]
 
     def is_empty(self) -> bool:
         """True for a store that holds no article and no reject yet (a first crawl needs no lookups)."""
@@ -181,6 +205,8 @@ class Store:
         stats: dict[str, Any] | None = None,
         health: dict[str, Any] | None = None,
         health_warning: str | None = None,
+        complete: bool | None = None,
+        incomplete: str | None = None,
     ) -> CrawlRun:
         """Write the `crawl_runs` row of (run_id, source), replacing an earlier one; return it."""
         rejects = dict(sorted((rejects or {}).items()))
@@ -193,6 +219,8 @@ class Store:
             "stats": json.dumps(stats or {}, ensure_ascii=False, sort_keys=True, default=str),
             "health": json.dumps(health or {}, sort_keys=True),
             "health_warning": health_warning,
+            "complete": None if complete is None else int(complete),
+            "incomplete": incomplete,
         }
         with self.db.atomic():
             self.db["crawl_runs"].insert(row, replace=True)
@@ -334,7 +362,7 @@ class Store:
                 clauses.append(f"{column} = ?")
                 args.append(value)
         where = " AND ".join(clauses) or None
-        for row in self.db["rejects"].rows_where(where, args, order_by="id DESC", limit=limit):
+        for row in self.db["rejects"].rows_where(where, args, order_by="seen_at DESC, id DESC", limit=limit):
             yield Reject.from_row(row)
 
     def runs(self, source: str | None = None, limit: int | None = None) -> list[CrawlRun]:
@@ -366,8 +394,14 @@ class Store:
 
     def _health_of(self, summary: SourceSummary) -> None:
         """The health of the source's latest run that was judged (one without a `note`: enough
-        article pages), and the note of its latest run when that one was too small to judge."""
+        article pages), the note of its latest run when that one was too small to judge, and
+        whether its latest run was complete."""
         order = "ORDER BY started_at DESC, id DESC LIMIT 1"
+        newest = self.db.execute(f"SELECT complete, incomplete FROM crawl_runs WHERE source = ? {order}",
+                                 [summary.source]).fetchone()
+        if newest:  # whether the latest run was complete
+            summary.complete = None if newest[0] is None else bool(newest[0])
+            summary.incomplete = newest[1]
         latest = self.db.execute(
             f"SELECT health, health_warning, started_at FROM crawl_runs WHERE source = ? AND health IS NOT NULL "
             f"AND coalesce(finish_reason, '') != 'running' {order}", [summary.source]).fetchone()

@@ -143,8 +143,8 @@ def test_export_streams_in_constant_memory(tmp_path):
 
 def test_rejects_lists_newest_first_with_filters(db):
     lines = run(db, "rejects").output.splitlines()
-    assert lines[0].split()[:3] == ["seen_at", "source", "reason"]
-    assert [line.split()[2] for line in lines[1:]] == ["too_short", "too_short", "not_article"]
+    assert lines[0].split()[:4] == ["last_seen", "times", "source", "reason"]
+    assert [line.split()[3] for line in lines[1:]] == ["too_short", "too_short", "not_article"]
     rows = [json.loads(x) for x in run(db, "rejects", "--reason", "too_short", "--source", "example.com",
                                        "--json").output.splitlines()]
     assert [(r["reason"], r["detail"]) for r in rows] == [("too_short", "142 chars")]

@@ -144,9 +144,21 @@ def test_write_batch_ignores_stored_urls_and_counts_only_new_rows(store):
     assert store.write_batch([], []) == 0
 
 
+def test_a_repeated_reject_updates_its_row(store):
+    first = {**reject(1, "http_500", detail="HTTP 500"), "seen_at": "2024-01-01T00:00:00+00:00"}
+    store.write_batch([], [first, reject(2, "too_short")])
+    again = {**reject(1, "http_500", detail="HTTP 500 again"), "seen_at": "2024-01-02T00:00:00+00:00"}
+    store.write_batch([], [again, reject(1, "timeout")])  # another reason for the same URL: its own row
+    rows = {(r.url, r.reason): r for r in store.rejects()}
+    assert len(rows) == 3 and store.count("rejects") == 3
+    repeated = rows[(first["url"], "http_500")]
+    assert (repeated.times_seen, repeated.first_seen_at, repeated.seen_at, repeated.detail) == (
+        2, "2024-01-01T00:00:00+00:00", "2024-01-02T00:00:00+00:00", "HTTP 500 again")
+
+
 def test_write_batch_is_one_transaction(store):
-    with pytest.raises(sqlite3.OperationalError):
-        store.write_batch([article(1)], [{"url": "x", "reason": "r", "no_such_column": 1}])
+    with pytest.raises(sqlite3.IntegrityError):  # a reject without its reason (NOT NULL) fails the batch
+        store.write_batch([article(1)], [{"url": "x", "reason": None}])
     assert store.count() == 0
 
 

@@ -58,19 +58,3 @@ def test_clean_body_squashes_every_run_of_inline_whitespace():
         # the plain definition clean_body speeds up: each run of inline whitespace -> one space
         lines = (line.strip() for line in re.sub(r"[ \t\r\f\v]+", " ", body).split("\n"))
         assert clean_body(body) == "\n\n".join(line for line in lines if line), repr(body)
-
-
-def test_listing_links_of_one_shape_are_capped():
-    from scrapy.statscollectors import MemoryStatsCollector
-    from scrapy.utils.test import get_crawler
-
-    from crawler.sources import Source
-    from crawler.spiders.site import SiteState, url_shape
-
-    assert url_shape("http://s/events?month=7&day=3") == url_shape("http://s/events?month=12") == "/events?"
-    assert url_shape("http://s/page/12/") == "/page/#/"
-    site = SiteState(Source(name="s", url="http://s/"))
-    stats = MemoryStatsCollector(get_crawler())
-    allowed = [site.within_pattern_budget(f"http://s/events?month={n}", 30, stats) for n in range(100)]
-    assert allowed.count(True) == 30 and not any(allowed[30:])
-    assert stats.get_value("news/budget/pattern_capped") == 1

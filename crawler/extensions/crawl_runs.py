@@ -15,6 +15,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.exitstatus import INTERRUPT_REASONS, fetched_anything
 from crawler.pipelines.store import StorePipeline
+from crawler.completeness import completeness
 from crawler.stats import per_source
 from crawler.health import health_of, health_warning
 from storage import Store
@@ -157,9 +158,11 @@ class CrawlRunsExtension:
                     warning = health_warning(health, previous[:5])
                     if warning:
                         logger.warning("source %s: %s (this run: %s)", source, warning, health)
+                    complete, incomplete = completeness(per_source(stats, source))
                     runs.append(store.record_run(run_id=self.run_id, source=source, **times,
                                                  finish_reason=finish_reason(reason, own),
                                                  health=health, health_warning=warning,
+                                                 complete=complete, incomplete=incomplete,
                                                  **run_row(stats, source if len(sources) > 1 else None)))
         except (sqlite3.Error, OSError) as exc:  # the store itself failed: the pipeline said so already
             logger.error("could not record crawl run %s in %s: %s", self.run_id, self.db_path, exc)
@@ -170,3 +173,5 @@ class CrawlRunsExtension:
         for run in runs:
             logger.info("crawl run %s (%s): %s, %d new, %d rejected", run.run_id, run.source, run.finish_reason,
                         run.stored_new, run.rejected)
+            if run.complete is False:
+                logger.warning("source %s: crawl incomplete: %s", run.source, run.incomplete)

@@ -9,7 +9,7 @@ sitemaps, feeds, archive patterns and listing pages, and extracts every page it 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -27,12 +27,14 @@ from scrapy.utils.gz import gunzip
 from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 
+from crawler.completeness import resumable
 from crawler.discovery import feed_links, page_links, parse_feed, parse_sitemap, sitemaps_from_robots
 from crawler.discovery.sitemaps import crawl_delay
 from crawler.discovery.wordpress import NON_POST_SITEMAP, api_root, parse_posts, posts_url
 from crawler.extract import Article, Rejection, extract_article
 from crawler.extract.dates import parse_datetime
 from crawler.sources import Source, SourceError, entry_url, load_sources, parse_since
+from crawler.spiders.listings import Verdict, url_shape
 from crawler.spiders.site import SiteState
 from crawler.stats import inc
 from crawler.urls import canonical_url, site_name_of
@@ -43,6 +45,9 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Rejections a later crawl need not fetch again (listings, timeouts and 5xx are retried).
 SETTLED_REJECTS = {"http_404", "http_410", "not_html", "too_short", "no_title", "too_large", "redirect_loop",
                    "too_many_redirects", "before_since"}
+# HTML pages that are no story, whose links are followed (a section front with little text, a
+# calendar page): the listing policy (crawler.spiders.listings) stops the ones that do not pay
+LISTING_REASONS = {"not_article", "too_short", "no_title"}
 DISCOVERY_PRIORITY = 10
 SHORT_BODY_CHARS = 400  # bodies shorter than this count against a source's health  # discovery is parsed before pages, so every page meets all its hints
 
@@ -193,7 +198,9 @@ class NewsSpider(scrapy.Spider):
                 sources = spider._sources(crawler.settings.get("NEWS_SOURCES"))
             except SourceError as exc:  # reported in start(): one line, no request, a failing exit code
                 spider.config_error = str(exc)
-        spider.sites = {s.name: SiteState(s) for s in sources}
+        settings = crawler.settings
+        spider.sites = {s.name: SiteState(s, settings.getint("NEWS_LISTING_PATIENCE"),
+                                          settings.getint("NEWS_LISTING_PROBATION")) for s in sources}
         spider.allowed_domains = sorted({site.host for site in spider.sites.values()})
         spider.recrawl_all = crawler.settings.get("NEWS_RECRAWL") == "all"
         try:  # what is stored already, and the HTTP validators of feeds and sitemaps
@@ -202,6 +209,11 @@ class NewsSpider(scrapy.Spider):
             spider.store = None
         # A first crawl into a fresh store has nothing to skip: no lookups per discovered URL.
         spider.store_was_empty = spider.store is not None and spider.store.is_empty()
+        spider.revisit_days = settings.getfloat("NEWS_REVISIT_DAYS")
+        if spider.store is not None and not spider.store_was_empty:
+            for site in spider.sites.values():  # a cut crawl is resumed: stored stories do not stop listings
+                last = next((run for run in spider.store.runs(source=site.name, limit=5) if run.finished_at), None)
+                site.resume = last is not None and resumable(last.incomplete)
         spider.validators: list[dict] = []
         spider.pool = None
         crawler.signals.connect(spider.start_workers, signal=signals.spider_opened)
@@ -265,6 +277,26 @@ class NewsSpider(scrapy.Spider):
                                        archive=pattern, page_number=1)
         yield scrapy.Request(base, callback=self.parse_page, errback=self.page_failed,
                              meta={"site": site.name, "home": True})
+
+    def revisit(self, site: SiteState) -> Iterator[scrapy.Request]:
+        """Stored stories published within NEWS_REVISIT_DAYS, requested again with their ETag /
+        Last-Modified: an edit is found by the next run whatever discovery says (a 304 or an
+        unchanged body costs little)."""
+        if self.store is None or self.store_was_empty or self.recrawl_all or self.revisit_days <= 0:
+            return
+        since = datetime.now(timezone.utc) - timedelta(days=self.revisit_days)
+        for url in self.store.recent_urls(site.name, since):
+            key = canonical_url(url)
+            if key in site.seen or not site.allows(url):
+                continue
+            site.seen.add(key)
+            site.revisits.add(key)
+            inc(self.crawler.stats, "revisit/requested", site.name)
+            request = self._page_request(site, url)
+            if site.rest_pending > 0:  # dropped if the REST API lists the posts with their dates
+                site.parked.append(request)
+            elif site.take_budget(self.crawler.stats):
+                yield request
 
     # --- discovery ----------------------------------------------------------------------
 
@@ -356,11 +388,9 @@ class NewsSpider(scrapy.Spider):
         """A page of a declared archive pattern: its links, then the next page while it gives new ones."""
         site = self._site(response)
         html = response.text if isinstance(response, TextResponse) else ""
-        links = [u for u in page_links(html, response.url, site.base_url) if u not in site.archive_links]
-        site.archive_links.update(links)
-        for url in links:
-            yield from self._page(site, url, {}, via_listing=True)
-        if links:
+        links = page_links(html, response.url, site.base_url)
+        yield from self.follow_listing(site, response.url, links)
+        if any(site.listings.may_be_story(url) for url in links) and not site.listings.state(response.url).stopped:
             number = response.meta["page_number"] + 1
             pattern = response.meta["archive"]
             yield from self._discovery(site, pattern.replace("{page}", str(number)), self.parse_archive,
@@ -378,6 +408,7 @@ class NewsSpider(scrapy.Spider):
         site.rest_ok = True
         for post in posts:
             if site.allows(post.url) and self._worth_fetching(site, post.url, post.hints()):
+                site.seen.add(canonical_url(post.url))
                 site.remember(post.url, post.hints())
                 site.parked.append(self._page_request(site, post.url))
         if response.meta.get("rest_page") == 1:
@@ -407,8 +438,7 @@ class NewsSpider(scrapy.Spider):
         if site.rest_pending <= 0:
             parked, site.parked = site.parked, []
             for request in parked:
-                if not (site.rest_ok and request.meta.get("via_listing")):
-                    inc(self.crawler.stats, "discovered/listing", site.name, int(request.meta.get("via_listing", False)))
+                if not (site.rest_ok and (request.meta.get("via_listing") or request.meta.get("revisit"))):
                     yield request
 
     def discover_from_home(self, site: SiteState, response: Response, html: str) -> Iterator[scrapy.Request]:
@@ -436,6 +466,9 @@ class NewsSpider(scrapy.Spider):
         """Extract the page (in a worker process); a listing (home, archive, pagination) also
         yields its links."""
         site = self._site(response)
+        if response.status == 304:  # a revisited story, unchanged since its ETag / Last-Modified
+            inc(self.crawler.stats, "revisit/not_modified", site.name)
+            return
         inc(self.crawler.stats, "pages/fetched", site.name)
         content_type = _content_type(response)
         if not any(kind in content_type.lower() for kind in HTML_TYPES) and not (
@@ -447,14 +480,21 @@ class NewsSpider(scrapy.Spider):
             yield self._reject(site, response.url, "not_html", content_type or "no Content-Type", response.status)
             return
         is_text = isinstance(response, TextResponse)
-        if response.meta.get("home") and is_text:
-            for request in self.discover_from_home(site, response, response.text):
+        if response.meta.get("home"):
+            if is_text:
+                for request in self.discover_from_home(site, response, response.text):
+                    yield request
+            for request in self.revisit(site):
                 yield request
         result = await self._extract(site, response, content_type, site.hints_for(response))
-        if isinstance(result, Rejection) and result.reason == "not_article" and is_text and not site.rest_ok:
-            for url in page_links(response.text, response.url, site.base_url):
-                for request in self._page(site, url, {}, via_listing=True):
-                    yield request
+        if isinstance(result, Article):
+            self._keep_validators(response)  # for the conditional GET of a later revisit
+            for request in self._released(site, site.listings.article(response.url)):
+                yield request
+        elif result.reason in LISTING_REASONS and is_text and not site.rest_ok:
+            links = page_links(response.text, response.url, site.base_url)
+            for request in self.follow_listing(site, response.url, links):
+                yield request
         yield result
 
     async def _extract(self, site: SiteState, response: Response, content_type: str, hints: dict) -> Article | Rejection:
@@ -502,6 +542,9 @@ class NewsSpider(scrapy.Spider):
         url = request.meta.get("redirect_urls", [request.url])[0]  # the URL the crawl asked for
         if request.meta.get("home"):  # no home page to learn from: sitemaps it is
             yield from self._open_sitemaps(site)
+            yield from self.revisit(site)
+        if failure.check(HttpError) or request.meta.get("via_listing"):
+            self._shape_stopped(site, url, site.listings.failed(url))
         if failure.check(HttpError):
             response = failure.value.response
             yield self._reject(site, url, f"http_{response.status}", f"HTTP {response.status}", response.status)
@@ -537,27 +580,102 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=callback, errback=errback or self.discovery_failed,
                                  priority=DISCOVERY_PRIORITY, headers=headers, meta=meta)
 
-    def _page(self, site: SiteState, url: str, hints: dict, via_listing: bool = False) -> Iterator[scrapy.Request]:
-        """A page request (parked while WordPress REST is pending), within the source's rules and budget."""
-        if via_listing:  # listings repeat their links: decide once per URL (and count it once)
-            if url in site.listing_links:
-                return
-            site.listing_links.add(url)
+    def _page(self, site: SiteState, url: str, hints: dict) -> Iterator[scrapy.Request]:
+        """A page found by discovery (sitemap, feed, REST), requested once per run (parked while
+        WordPress REST is pending), within the source's rules and budget; later hints for it merge."""
         if not site.is_on_site(url, self.crawler.stats) or not site.allows(url):
+            return
+        key = canonical_url(url)
+        if key in site.seen:
+            if hints and key in site.hints_by_url:  # not fetched yet: the better hints still count
+                site.remember(url, hints)
             return
         if not self._worth_fetching(site, url, hints):
             return
+        site.seen.add(key)
         if hints:
             site.remember(url, hints)
-        if via_listing and not site.within_pattern_budget(
-                url, self.settings.getint("NEWS_MAX_PAGES_PER_PATTERN"), self.crawler.stats):
-            return
-        request = self._page_request(site, url, via_listing)
+        yield from self._send(site, self._page_request(site, url))
+
+    def _send(self, site: SiteState, request: scrapy.Request) -> Iterator[scrapy.Request]:
+        """Park the request while WordPress REST is pending, else spend the source's budget on it."""
         if site.rest_pending > 0:
             site.parked.append(request)
         elif site.take_budget(self.crawler.stats):
-            inc(self.crawler.stats, "discovered/listing", site.name, int(via_listing))
             yield request
+
+    def follow_listing(self, site: SiteState, page_url: str, links: list[str]) -> Iterator[scrapy.Request]:
+        """The links of a listing page (home, pagination, archive, category...): each new one is
+        followed unless its URL shape is stopped or on probation (crawler.spiders.listings); the
+        page's productivity decides whether its own shape goes on."""
+        stats, listings = self.crawler.stats, site.listings
+        new: list[str] = []
+        known = 0
+        follow: list[str] = []
+        for url in links:
+            if not site.allows(url):
+                continue
+            key = canonical_url(url)
+            story = listings.may_be_story(url)
+            if key in site.seen:
+                known += listings.is_story(url)
+                continue
+            site.seen.add(key)
+            if not self._worth_fetching(site, url, {}):  # stored (or rejected for good) before
+                if key in site.stored:
+                    listings.article(url)  # a stored story: its shape is one of stories
+                    if site.resume:
+                        new.append(url)
+                    else:
+                        known += 1
+                continue
+            if story:
+                new.append(url)
+            decision = listings.offer(url)
+            if decision == "follow":
+                follow.append(url)
+            elif decision == "hold":
+                inc(stats, "listing/held", site.name)
+            else:
+                inc(stats, f"listing/skipped/{decision}", site.name)
+        verdict = listings.listing(page_url, new, known)
+        self._shape_stopped(site, page_url, verdict)
+        yield from self._listing_requests(site, follow, page_url)
+        yield from self._released(site, verdict.release)
+
+    def _released(self, site: SiteState, urls: list[str]) -> Iterator[scrapy.Request]:
+        """Links held on probation, requested now that their URL shape proved to lead to stories."""
+        if urls:
+            inc(self.crawler.stats, "listing/held", site.name, -len(urls))
+            yield from self._listing_requests(site, urls, "")
+
+    def _listing_requests(self, site: SiteState, urls: list[str], page_url: str) -> Iterator[scrapy.Request]:
+        """Requests for listing-found links; the next page of a listing's own shape (pagination)
+        does not count as a hop for DEPTH_LIMIT, which then never cuts a productive chain."""
+        shape = url_shape(page_url)
+        for url in urls:
+            inc(self.crawler.stats, "discovered/listing", site.name)
+            request = self._page_request(site, url, via_listing=True)
+            if url_shape(url) == shape:
+                request.meta["depth_reset"] = True
+            yield from self._send(site, request)
+
+    def _shape_stopped(self, site: SiteState, url: str, verdict: Verdict) -> None:
+        """Count (and for a trap, warn about) a URL shape whose listing pages stopped paying."""
+        kind = verdict.stopped
+        if kind is None:
+            return
+        shape = url_shape(url)
+        stats = self.crawler.stats
+        inc(stats, f"listing/stopped/{kind}", site.name)
+        if verdict.dropped:
+            inc(stats, "listing/held", site.name, -verdict.dropped)
+            inc(stats, f"listing/skipped/{kind}", site.name, verdict.dropped)
+        if kind == "trap":
+            stats.set_value(f"news/sources/{site.name}/listing/trap_shape/{shape}", 1)
+        log = self.logger.warning if kind == "trap" else self.logger.info
+        log("%s: links shaped %s no longer followed (%s: %d pages in a row brought nothing new)",
+            site.name, shape, kind, site.listings.patience)
 
     def _worth_fetching(self, site: SiteState, url: str, hints: dict) -> bool:
         """False for a story already stored (under this URL or an alias) that no discovery says
@@ -574,11 +692,17 @@ class NewsSpider(scrapy.Spider):
             inc(self.crawler.stats, "incremental/changed", site.name)
             return True
         inc(self.crawler.stats, "incremental/skipped_stored", site.name)
+        site.stored.add(canonical_url(url))
         return False
 
     def _page_request(self, site: SiteState, url: str, via_listing: bool = False) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
-                              meta={"site": site.name, "via_listing": via_listing})
+        meta: dict[str, Any] = {"site": site.name, "via_listing": via_listing}
+        headers: dict[str, str] = {}
+        if canonical_url(url) in site.revisits:
+            etag, last_modified = self.store.validators(url) if self.store is not None else (None, None)
+            headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
+            meta.update(revisit=True, handle_httpstatus_list=[304])
+        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, headers=headers, meta=meta)
 
     def _discovery_error(self, site: SiteState, url: str, kind: str, detail: str) -> Iterator[Rejection]:
         """A sitemap or feed that does not parse: a stat, a log line, and a rejects row."""

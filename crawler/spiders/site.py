@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 import scrapy
@@ -10,6 +9,7 @@ from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
 from crawler.sources import Source
+from crawler.spiders.listings import ListingPolicy, url_shape  # noqa: F401  (url_shape: re-exported)
 from crawler.stats import inc
 from crawler.urls import canonical_url, same_site
 
@@ -20,7 +20,7 @@ ORIGIN_RANK = {"wp-rest": 3, "feed": 2, "sitemap": 1}
 class SiteState:
     """Per-source crawl state; requests carry the source name in `meta["site"]`."""
 
-    def __init__(self, config: Source) -> None:
+    def __init__(self, config: Source, patience: int = 5, probation: int = 10) -> None:
         self.config = config
         self.name = config.name
         self.base_url = config.url
@@ -34,11 +34,13 @@ class SiteState:
         self.parked: list[scrapy.Request] = []
         self.robots_sitemaps: list[str] = []  # Sitemap: lines, requested once sitemaps are open
         self.sitemaps_open = False  # opened by a non-WordPress home page or a failed REST API
-        self.archive_links: set[str] = set()
         self.feed_urls: set[str] = set()
-        self.listing_links: set[str] = set()  # links already met on listing pages
+        self.seen: set[str] = set()  # canonical URLs of pages requested (or decided) in this run
+        self.revisits: set[str] = set()
+        self.stored: set[str] = set()  # canonical URLs skipped in this run as stored and unchanged  # stored stories re-requested with their HTTP validators
+        self.listings = ListingPolicy(patience, probation)
+        self.resume = False  # the source's last crawl was incomplete: stored stories do not stop listings
         self.pages_requested = 0
-        self.pattern_counts: dict[str, int] = {}
 
     def is_on_site(self, url: str, stats: StatsCollector) -> bool:
         """Only http(s) URLs on the site's host and port are requested; others are counted."""
@@ -56,18 +58,6 @@ class SiteState:
             inc(stats, "budget/exhausted", self.name)
             return False
         self.pages_requested += 1
-        return True
-
-    def within_pattern_budget(self, url: str, limit: int, stats: StatsCollector) -> bool:
-        """Count a listing-found link against its URL shape; False past `limit` (spider traps:
-        endless calendars, ?page=N+1 spaces, session ids)."""
-        shape = url_shape(url)
-        count = self.pattern_counts.get(shape, 0) + 1
-        self.pattern_counts[shape] = count
-        if count > limit:
-            if count == limit + 1:
-                inc(stats, "budget/pattern_capped", self.name)
-            return False
         return True
 
     def remember(self, url: str, hints: dict) -> None:
@@ -91,10 +81,3 @@ class SiteState:
                 return hints
         return {}
 
-
-def url_shape(url: str) -> str:
-    """A URL with digit runs in its path replaced and its query reduced to "?": the links of a
-    calendar (`/events?month=7&day=3`) or of a page counter (`/page/12/`) share one shape."""
-    parts = urlsplit(url)
-    path = re.sub(r"\d+", "#", parts.path)
-    return path + ("?" if parts.query else "")
