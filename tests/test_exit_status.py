@@ -220,3 +220,25 @@ def test_the_readme_exit_status_table_is_the_code():
     assert set(table) == set(exitstatus.EXIT_STATUSES), table
     for status, (name, _) in table.items():
         assert getattr(exitstatus, name) == status, f"README calls {status} {name}"
+
+
+def test_a_script_bypassing_the_command_still_stops_before_any_request(tmp_path):
+    """CrawlerProcess in a script skips the crawl command's check: the spider itself refuses the
+    argument (one line, finish reason config_error, exit status 2 in the stats), writing nothing."""
+    db_path = tmp_path / "news.db"
+    script = (
+        "from scrapy.crawler import CrawlerProcess\n"
+        "from scrapy.utils.project import get_project_settings\n"
+        "settings = get_project_settings()\n"
+        f"settings.set('NEWS_DB_PATH', {str(db_path)!r})\n"
+        "process = CrawlerProcess(settings)\n"
+        "crawler = process.create_crawler('news')\n"
+        "process.crawl(crawler, url='http://127.0.0.1:9/', sorce='gulf-wire')\n"
+        "process.start()\n"
+        "print('exit_status', crawler.stats.get_value('news/exit_status'), crawler.stats.get_value('finish_reason'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+    assert f"exit_status {exitstatus.USAGE} config_error" in done.stdout, done.stderr[-3000:]
+    assert_one_error(done.stderr, "-a sorce=", "did you mean 'source'")
+    assert list(tmp_path.iterdir()) == []

@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
@@ -75,6 +77,20 @@ def finish_reason(reason: str, source_stats: dict[str, Any]) -> str:
     return reason
 
 
+@contextmanager
+def writing(store: Store) -> Iterator[None]:
+    """One write transaction that takes the write lock at once (waiting its turn): a deferred one
+    that reads first (earlier runs, table info) fails with `database is locked` when another
+    crawl writes the store in between."""
+    store.db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        store.db.execute("ROLLBACK")
+        raise
+    store.db.execute("COMMIT")
+
+
 def crawled_sources(spider: Spider) -> list[str]:
     """The sources a crawl covered: the spider's sites (none when its config was bad), else its `source`."""
     sites = getattr(spider, "sites", None)
@@ -126,7 +142,7 @@ class CrawlRunsExtension:
             return
         started = _iso(self.stats.get_value("start_time") or self.started_at)
         try:
-            with Store(self.db_path) as store, store.db.atomic():
+            with Store(self.db_path) as store, writing(store):
                 for source in sources:
                     store.db.execute("UPDATE crawl_runs SET finish_reason = 'killed' WHERE source = ? "
                                      "AND finish_reason = 'running' AND run_id != ?", [source, self.run_id])
@@ -149,7 +165,7 @@ class CrawlRunsExtension:
         }
         reason = stats.get("finish_reason") or reason
         try:
-            with Store(self.db_path) as store, store.db.atomic():
+            with Store(self.db_path) as store, writing(store):
                 runs = []
                 for source in sources:
                     own = per_source(stats, source)

@@ -33,6 +33,7 @@ class ClusterPipeline:
     def __init__(self, db_path: str, threshold: float, crawler: Crawler) -> None:
         self.db_path = db_path
         self.params = replace(neardup.DEFAULT, threshold=threshold)
+        self.crawler = crawler
         self.stats = crawler.stats
         self.store: Store | None = None
         self.recent = neardup.BandIndex(self.params)  # this run's articles, by url
@@ -46,6 +47,8 @@ class ClusterPipeline:
         return cls(settings.get("NEWS_DB_PATH"), settings.getfloat("NEWS_NEARDUP_THRESHOLD"), crawler)
 
     def open_spider(self) -> None:
+        if getattr(self.crawler.spider, "config_error", None):  # stops before any request: no store
+            return
         try:
             self.store = Store(self.db_path)
             # A store with no article at the start holds only this run's articles, which the

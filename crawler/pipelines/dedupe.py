@@ -18,6 +18,7 @@ from .errors import DuplicateArticle
 class DedupePipeline:
     def __init__(self, db_path: str, crawler: Crawler) -> None:
         self.db_path = db_path
+        self.crawler = crawler
         self.stats = crawler.stats
         self.seen: set[str] = set()
         self.hashes: dict[str, str] = {}  # content hash -> url, this run
@@ -29,6 +30,8 @@ class DedupePipeline:
         return cls(crawler.settings.get("NEWS_DB_PATH"), crawler)
 
     def open_spider(self) -> None:
+        if getattr(self.crawler.spider, "config_error", None):  # stops before any request: no store
+            return
         try:
             self.store = Store(self.db_path)
         except (sqlite3.Error, OSError):  # the store pipeline reports it and stops the crawl
