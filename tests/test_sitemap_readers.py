@@ -165,6 +165,8 @@ def test_no_cut_of_a_feed_invents_a_url():
         urls = [e.url for e in sitemap.entries] if sitemap else []
         assert urls == URLS[:len(urls)], f"cut at {end}: {urls}"
     assert [e.url for e in read_sitemap(RSS, BASE).entries] == URLS[:2]
+    cut = read_sitemap(RSS[:RSS.index(URLS[1].encode()) + 30], BASE)  # inside the second <link>
+    assert [e.url for e in cut.entries] == URLS[:1] and cut.error.startswith("malformed feed")
 
 
 # --- plain-text URL lists ----------------------------------------------------------------------

@@ -8,8 +8,10 @@ from __future__ import annotations
 import zlib
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from .feeds import parse_feed
-from .sitemaps import Sitemap, SitemapEntry, declares_entities, parse_sitemap
+from .sitemaps import XML_OPTIONS, Sitemap, SitemapEntry, declares_entities, parse_sitemap
 
 GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 65536
@@ -101,9 +103,14 @@ def _from_feed(body: bytes, base_url: str) -> Sitemap | None:
     items = parse_feed(body, base_url)
     if items is None:
         return None
+    try:  # feedparser reads broken feeds without a word: say it, as for a broken XML sitemap
+        etree.fromstring(body, parser=etree.XMLParser(**XML_OPTIONS))
+        error = None
+    except etree.XMLSyntaxError as exc:
+        error = f"malformed feed: {exc}"
     return Sitemap([SitemapEntry(url=item.url, title=item.title, published_at=item.published_at,
                                  modified_at=item.modified_at, authors=item.authors, origin="feed")
-                    for item in items], form="feed")
+                    for item in items], error, form="feed")
 
 
 def read_sitemap(body: bytes, base_url: str, max_size: int = 0, truncated: bool = False) -> Sitemap | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from protego import Protego  # Scrapy's robots.txt parser
 
-_PARSER = dict(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, load_dtd=False)
+XML_OPTIONS = dict(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, load_dtd=False)
 # A `&` that starts no entity or character reference (`?a=1&b=2` written raw): libxml2's recovery
 # would cut the URL there and so invent a shorter one; escaped, the whole URL is kept.
 _STRAY_AMPERSAND = re.compile(rb"&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
@@ -87,12 +87,12 @@ def parse_sitemap(body: bytes) -> Sitemap | None:
         return Sitemap([], "entity declarations refused")
     error = None
     try:
-        root = etree.fromstring(body, parser=etree.XMLParser(**_PARSER, recover=False))
+        root = etree.fromstring(body, parser=etree.XMLParser(**XML_OPTIONS, recover=False))
     except etree.XMLSyntaxError as exc:
         error = f"malformed XML: {exc}"
         try:
             root = etree.fromstring(_STRAY_AMPERSAND.sub(b"&amp;", body),
-                                    parser=etree.XMLParser(**_PARSER, recover=True))
+                                    parser=etree.XMLParser(**XML_OPTIONS, recover=True))
         except etree.XMLSyntaxError:
             return None
     if root is None or _local(root.tag) not in ("urlset", "sitemapindex"):
