@@ -259,7 +259,7 @@ class NewsSpider(scrapy.Spider):
             if canonical_url(urljoin(site.base_url, "/robots.txt")) == robots_url and not site.robots_done:
                 site.robots_done = True
                 site.robots_sitemaps = list(listed)
-                site.robots_listed.update(listed)
+                site.robots_listed.update(canonical_url(url) for url in listed)
                 if site.sitemaps_open:
                     yield from self._open_sitemaps(site, ())
 
@@ -275,7 +275,7 @@ class NewsSpider(scrapy.Spider):
         site.robots_sitemaps = []
         probes_now, site.sitemap_probes = site.sitemap_probes, []
         for url in dict.fromkeys(probes_now):
-            if url not in site.robots_listed:
+            if canonical_url(url) not in site.robots_listed:
                 yield from self._discovery(site, url, self.parse_sitemap, "sitemap")
 
     def _not_modified(self, site: SiteState, response: Response) -> bool:
