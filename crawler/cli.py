@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 import click
 
-from crawler.discovery import feed_links, parse_sitemap, sitemaps_from_robots
+from crawler.discovery import feed_links, read_sitemap, sitemaps_from_robots
 from crawler.discovery.wordpress import api_root, posts_url
 from crawler.extract import Article, extract_article
 from crawler.settings import USER_AGENT
@@ -105,7 +105,7 @@ def _probe_lines(url: str) -> tuple[dict, list[str]]:
                                                        ("/sitemap.xml", "/wp-sitemap.xml", "/sitemap_index.xml")]))
     for sitemap in candidates:
         status, _, body, _ = fetch(sitemap)
-        parsed = parse_sitemap(body) if status == 200 else None
+        parsed = read_sitemap(body, sitemap) if status == 200 else None
         entries = parsed.entries if parsed else None
         report.append(f"sitemap {sitemap}: HTTP {status}" + (f", {len(entries)} entries" if entries is not None else ""))
         if entries and sitemap not in robots_sitemaps:

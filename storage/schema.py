@@ -144,6 +144,8 @@ def m0007_rejects_once_and_run_completeness(db: Database) -> None:
         "AND r.reason = rejects.reason), first_seen_at = (SELECT min(seen_at) FROM rejects r "
         "WHERE r.url = rejects.url AND r.reason = rejects.reason)"
     )
+    db.execute("UPDATE rejects SET seen_at = (SELECT max(seen_at) FROM rejects r "
+               "WHERE r.url = rejects.url AND r.reason = rejects.reason)")
     # keep the newest row of each (url, reason): its detail and status are the latest
     db.execute("DELETE FROM rejects WHERE id NOT IN (SELECT max(id) FROM rejects GROUP BY url, reason)")
     db["rejects"].create_index(["url", "reason"], unique=True, if_not_exists=True)

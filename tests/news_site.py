@@ -10,6 +10,7 @@ category links). Deterministic: the same arguments give the same site.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import threading
 from collections import Counter
@@ -37,8 +38,10 @@ class NewsSite:
     (`/YYYY/MM/DD/slug/`) or "numeric" (`/news/123456`)."""
 
     def __init__(self, articles: int = 100, per_page: int = 20, pagination: str = "older", urls: str = "dated",
-                 traps: bool = False, dead_links: bool = False, recent: int = 0, seed: int = 7) -> None:
+                 traps: bool = False, dead_links: bool = False, recent: int = 0, etags: bool = False,
+                 seed: int = 7) -> None:
         self.per_page, self.pagination, self.urls, self.traps, self.dead_links = per_page, pagination, urls, traps, dead_links
+        self.etags = etags  # story pages carry an ETag and answer If-None-Match with 304
         rng = random.Random(seed)
         start = datetime(2019, 1, 1, 8, 0, tzinfo=timezone(timedelta(hours=3)))
         now = datetime.now(timezone(timedelta(hours=3))).replace(microsecond=0)
@@ -153,12 +156,21 @@ class NewsSite:
                 parts = urlsplit(self.path)
                 with site.lock:
                     site.hits[parts.path] += 1
+                etag = None
                 if parts.path == "/robots.txt":
                     body, status, kind = b"User-agent: *\nDisallow: /wp-admin/\n", 200, "text/plain"
                 else:
                     page = site.respond(parts.path, parse_qs(parts.query))
                     body, status, kind = (page, 200, "text/html; charset=utf-8") if page else (b"<h1>Not found</h1>", 404, "text/html")
+                    if page and site.etags and parts.path in site.by_path:
+                        etag = '"' + hashlib.sha1(page).hexdigest()[:16] + '"'
+                        if self.headers.get("If-None-Match") == etag:
+                            with site.lock:
+                                site.hits["304"] += 1
+                            body, status = b"", 304
                 self.send_response(status)
+                if etag:
+                    self.send_header("ETag", etag)
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

@@ -74,6 +74,21 @@ def test_a_store_from_the_first_schema_upgrades_without_losing_a_row(tmp_path):
         assert store.runs() == []
 
 
+def test_repeated_rejects_of_an_older_store_merge_into_one_row(tmp_path):
+    db = Database(tmp_path / "old.db")
+    migrations.apply(db, stop_before="0007_rejects_once_and_run_completeness")
+    db["rejects"].insert_all([reject(1, seen_at="2024-01-01T00:00:00Z", detail="first"),
+                              reject(1, seen_at="2024-01-03T00:00:00Z", detail="last"),
+                              reject(1, seen_at="2024-01-02T00:00:00Z", detail="middle"),
+                              reject(1, "timeout"), reject(2)])
+    migrations.apply(db)
+    merged = {(r["url"], r["reason"]): r for r in db["rejects"].rows}
+    assert len(merged) == 3
+    row = merged[("https://example.com/page/1", "not_article")]
+    assert (row["times_seen"], row["first_seen_at"], row["seen_at"]) == (3, "2024-01-01T00:00:00Z", "2024-01-03T00:00:00Z")
+    assert merged[("https://example.com/page/2", "not_article")]["times_seen"] == 1
+
+
 def test_opening_again_applies_nothing(tmp_path):
     Store(tmp_path / "news.db").close()
     with Store(tmp_path / "news.db") as store:

@@ -1,7 +1,8 @@
-"""Pure discovery parsers: feeds, sitemaps and HTML pages in, links with hints out."""
+"""Pure discovery parsers: feeds, sitemaps (in any form) and HTML pages in, links with hints out."""
 
 from .feeds import FeedEntry, parse_feed
 from .links import LinkHint, feed_links, page_links
+from .sitemap_forms import read_sitemap
 from .sitemaps import Sitemap, SitemapEntry, parse_sitemap, sitemaps_from_robots
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "page_links",
     "parse_feed",
     "parse_sitemap",
+    "read_sitemap",
     "sitemaps_from_robots",
 ]

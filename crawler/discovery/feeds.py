@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import calendar
+import io
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import feedparser
 
-from .sitemaps import declares_entities
+from .sitemaps import declares_entities, last_element_closed
+
+_ITEM_START = re.compile(rb"<((?:[\w.-]+:)?(?:item|entry))(?=[\s/>]|\Z)")
 
 
 @dataclass
@@ -33,15 +37,28 @@ def _utc(parsed) -> str | None:
     return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).isoformat(timespec="seconds")
 
 
+def _last_item_cut(body: bytes) -> bool:
+    """True when the last <item>/<entry> of a feed is never closed: the file was cut in it."""
+    last = None
+    for last in _ITEM_START.finditer(body):
+        pass
+    return last is not None and not last_element_closed(body, last.group(1).decode())
+
+
 def parse_feed(body: bytes, base_url: str) -> list[FeedEntry] | None:
-    """Entries of the feed in `body`; None when it is not a feed at all."""
+    """Entries of the feed in `body`; None when it is not a feed at all. In a malformed feed, an
+    item the file was cut in (never closed) is dropped."""
     if declares_entities(body):  # never hand an entity bomb to an XML parser
         return None
-    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    # a file object: feedparser would read a bytes body that names a local file as that file
+    parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": base_url})
     if not parsed.get("version") and not parsed.entries:
         return None
+    items = parsed.entries
+    if parsed.get("bozo") and items and _last_item_cut(body):
+        items = items[:-1]
     entries = []
-    for item in parsed.entries:
+    for item in items:
         link = item.get("link")
         if not link:
             continue

@@ -1,28 +1,42 @@
-"""Sitemaps (urlset and index, Google News extension) parsed without entity expansion."""
+"""Sitemaps (urlset and index, Google News extension) parsed without entity expansion, and the
+sitemaps a robots.txt lists."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from lxml import etree
 from protego import Protego  # Scrapy's robots.txt parser
 
-_PARSER = dict(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, load_dtd=False)
+XML_OPTIONS = dict(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, load_dtd=False)
+# A `&` that starts no entity or character reference (`?a=1&b=2` written raw): libxml2's recovery
+# would cut the URL there and so invent a shorter one; escaped, the whole URL is kept.
+_STRAY_AMPERSAND = re.compile(rb"&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
+# robots.txt sitemap keys Protego does not know: "Site map", "Site_map" (it reads Sitemap,
+# sitemap, Sitemaps, Site-map in any case, with or without the colon).
+_SPACED_SITEMAP_KEY = re.compile(r"^([ \t]*)site[ \t_]+(maps?)(?=[ \t]*:|[ \t]+\S)", re.I | re.M)
 
 
 @dataclass
 class SitemapEntry:
-    """One <url> or <sitemap> of a sitemap; `is_sitemap` for index entries."""
+    """One <url> or <sitemap> of a sitemap (`is_sitemap` for index entries), one item of a feed
+    given as a sitemap (`origin` "feed", with its authors and modified time), or one line of a
+    plain-text URL list (no hints)."""
 
     url: str
     is_sitemap: bool = False
     lastmod: str | None = None
     title: str | None = None
     published_at: str | None = None
+    modified_at: str | None = None
+    authors: list[str] = field(default_factory=list)
+    origin: str = "sitemap"
 
     def hints(self) -> dict:
-        values = {"title": self.title, "published_at": self.published_at, "lastmod": self.lastmod}
-        return {k: v for k, v in values.items() if v} | {"origin": "sitemap"}
+        values = {"title": self.title, "published_at": self.published_at, "modified_at": self.modified_at,
+                  "lastmod": self.lastmod, "authors": self.authors}
+        return {k: v for k, v in values.items() if v} | {"origin": self.origin}
 
 
 def _local(tag) -> str:
@@ -31,10 +45,12 @@ def _local(tag) -> str:
 
 @dataclass
 class Sitemap:
-    """A parsed sitemap: its entries, and what was wrong with it (salvaged entries are kept)."""
+    """A parsed sitemap: its entries, what was wrong with it (salvaged entries are kept), and its
+    form: "xml" (urlset or index), "feed" (RSS/Atom/RDF) or "text" (one URL a line)."""
 
     entries: list[SitemapEntry]
     error: str | None = None
+    form: str = "xml"
 
 
 def declares_entities(body: bytes) -> bool:
@@ -44,25 +60,49 @@ def declares_entities(body: bytes) -> bool:
     return b"<!ENTITY" in head or b"<!entity" in head
 
 
+def last_element_closed(body: bytes, qname: str) -> bool:
+    """True when the last `<qname ...>` start tag in `body` is closed after it (`</qname>`, or
+    `/>` on itself): false for the entry a truncated file was cut in."""
+    name = re.escape(qname.encode())
+    starts = [m.start() for m in re.finditer(rb"<" + name + rb"(?=[\s/>]|\Z)", body)]
+    if not starts:
+        return False
+    tail = body[starts[-1]:]
+    tag_end = tail.find(b">")
+    if tag_end < 0:
+        return False
+    return tail[tag_end - 1:tag_end] == b"/" or re.search(rb"</" + name + rb"\s*>", tail) is not None
+
+
+def _qname(node) -> str:
+    local = _local(node.tag)
+    return f"{node.prefix}:{local}" if node.prefix else local
+
+
 def parse_sitemap(body: bytes) -> Sitemap | None:
     """The sitemap in `body` (uncompressed); None when it is not a sitemap at all. Malformed XML
-    is salvaged as far as it goes, with `error` set."""
+    is salvaged as far as it goes, with `error` set; the entry a truncated file was cut in (its
+    element never closed) is dropped, so no cut URL is ever used."""
     if declares_entities(body):
         return Sitemap([], "entity declarations refused")
     error = None
     try:
-        root = etree.fromstring(body, parser=etree.XMLParser(**_PARSER, recover=False))
+        root = etree.fromstring(body, parser=etree.XMLParser(**XML_OPTIONS, recover=False))
     except etree.XMLSyntaxError as exc:
         error = f"malformed XML: {exc}"
         try:
-            root = etree.fromstring(body, parser=etree.XMLParser(**_PARSER, recover=True))
+            root = etree.fromstring(_STRAY_AMPERSAND.sub(b"&amp;", body),
+                                    parser=etree.XMLParser(**XML_OPTIONS, recover=True))
         except etree.XMLSyntaxError:
             return None
     if root is None or _local(root.tag) not in ("urlset", "sitemapindex"):
         return None
     is_index = _local(root.tag) == "sitemapindex"
+    nodes = [node for node in root if isinstance(node.tag, str)]
+    if error and nodes and not last_element_closed(body, _qname(nodes[-1])):
+        nodes.pop()  # cut off by the end of the file
     entries = []
-    for node in root:
+    for node in nodes:
         fields: dict[str, str] = {}
         for child in node.iter():
             name = _local(child.tag)
@@ -80,13 +120,14 @@ def parse_sitemap(body: bytes) -> Sitemap | None:
 
 
 def sitemaps_from_robots(text: str) -> list[str]:
-    """The URLs of `Sitemap:` lines in a robots.txt."""
-    urls = []
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip().lower() == "sitemap" and value.strip():
-            urls.append(value.strip())
-    return urls
+    """The sitemap URLs a robots.txt lists, once each, as Protego reads them (`Sitemap:` in any
+    case and spacing, `Sitemaps:`, `Site-map:`, no colon), plus `Site map:` and `Site_map:`."""
+    text = _SPACED_SITEMAP_KEY.sub(r"\1Site\2", text.lstrip("\ufeff"))
+    try:
+        urls = list(Protego.parse(text).sitemaps)
+    except Exception:  # a robots.txt Protego cannot read lists no sitemap
+        return []
+    return list(dict.fromkeys(url for url in urls if url))
 
 
 def crawl_delay(text: str, user_agent: str) -> float | None:

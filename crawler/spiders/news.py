@@ -23,12 +23,11 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.gz import gunzip
 from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 
 from crawler.completeness import resumable
-from crawler.discovery import feed_links, page_links, parse_feed, parse_sitemap, sitemaps_from_robots
+from crawler.discovery import feed_links, page_links, parse_feed, read_sitemap, sitemaps_from_robots
 from crawler.discovery.sitemaps import crawl_delay
 from crawler.discovery.wordpress import NON_POST_SITEMAP, api_root, parse_posts, posts_url
 from crawler.extract import Article, Rejection, extract_article
@@ -49,6 +48,7 @@ SETTLED_REJECTS = {"http_404", "http_410", "not_html", "too_short", "no_title", 
 # calendar page): the listing policy (crawler.spiders.listings) stops the ones that do not pay
 LISTING_REASONS = {"not_article", "too_short", "no_title"}
 DISCOVERY_PRIORITY = 10
+SITEMAP_PROBES = ("/sitemap.xml", "/sitemap_index.xml")  # probed on every site, after robots.txt
 SHORT_BODY_CHARS = 400  # bodies shorter than this count against a source's health  # discovery is parsed before pages, so every page meets all its hints
 
 
@@ -302,23 +302,41 @@ class NewsSpider(scrapy.Spider):
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         site = self._site(response)
-        if isinstance(response, TextResponse):
-            delay = crawl_delay(response.text, self.settings.get("USER_AGENT"))
-            if delay:
-                self.crawl_delays[urlsplit(response.url).netloc] = delay
-                self.logger.info("%s: robots.txt asks for Crawl-delay %s s", site.name, delay)
-            site.robots_sitemaps = [urljoin(response.url, url) for url in sitemaps_from_robots(response.text)]
-            if site.sitemaps_open:
-                yield from self._open_sitemaps(site)
+        # robots.txt is text whatever its Content-Type says
+        text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+        delay = crawl_delay(text, self.settings.get("USER_AGENT"))
+        if delay:
+            self.crawl_delays[urlsplit(response.url).netloc] = delay
+            self.logger.info("%s: robots.txt asks for Crawl-delay %s s", site.name, delay)
+        listed = [urljoin(response.url, url) for url in sitemaps_from_robots(text)]
+        yield from self._robots_read(response.request, listed)
 
-    def _open_sitemaps(self, site: SiteState, probes: tuple[str, ...] = ("/sitemap.xml",)) -> Iterator[scrapy.Request]:
-        """Sitemap discovery: the robots.txt sitemaps (now or when robots.txt arrives) and probes."""
+    def _robots_read(self, request: scrapy.Request, listed: list[str]) -> Iterator[scrapy.Request]:
+        """robots.txt is in (or failed): the sitemaps it lists, and sitemap discovery if already
+        open, for every source on its host (the dupefilter fetched it once for them all)."""
+        robots_url = canonical_url(request.meta.get("redirect_urls", [request.url])[0])
+        for site in self.sites.values():
+            if canonical_url(urljoin(site.base_url, "/robots.txt")) == robots_url and not site.robots_done:
+                site.robots_done = True
+                site.robots_sitemaps = list(listed)
+                site.robots_listed.update(canonical_url(url) for url in listed)
+                if site.sitemaps_open:
+                    yield from self._open_sitemaps(site, ())
+
+    def _open_sitemaps(self, site: SiteState, probes: tuple[str, ...] = SITEMAP_PROBES) -> Iterator[scrapy.Request]:
+        """Sitemap discovery: the robots.txt sitemaps and the usual locations, once robots.txt
+        is in (a location robots.txt lists is requested once, as announced)."""
         site.sitemaps_open = True
+        site.sitemap_probes.extend(urljoin(site.base_url, path) for path in probes)
+        if not site.robots_done:
+            return
         for url in site.robots_sitemaps:
             yield from self._discovery(site, url, self.parse_sitemap, "sitemap", announced=True)
         site.robots_sitemaps = []
-        for path in probes:
-            yield from self._discovery(site, urljoin(site.base_url, path), self.parse_sitemap, "sitemap")
+        probes_now, site.sitemap_probes = site.sitemap_probes, []
+        for url in dict.fromkeys(probes_now):
+            if canonical_url(url) not in site.robots_listed:
+                yield from self._discovery(site, url, self.parse_sitemap, "sitemap")
 
     def _not_modified(self, site: SiteState, response: Response) -> bool:
         """True for a 304 answer to a conditional GET: the document is as last time, skip it."""
@@ -335,24 +353,30 @@ class NewsSpider(scrapy.Spider):
                                     "checked_at": _now()})
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request | Rejection]:
+        """A sitemap, sitemap index, feed or plain-text URL list (gzipped or not, any Content-Type):
+        its pages, and an index's children. A cut file gives only its complete entries."""
         site = self._site(response)
         if self._not_modified(site, response):
             return
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            try:
-                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-            except OSError as exc:  # also raised for bodies over max_size
-                yield from self._discovery_error(site, response.url, "sitemap", f"gzip: {exc}")
-                return
-        sitemap = parse_sitemap(body)
+        sitemap = read_sitemap(response.body, response.url, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"),
+                               truncated="dataloss" in response.flags)
+        if sitemap is None and not response.meta.get("announced"):
+            # a probed location answered by a page (a soft 404): not there, as a 404 would say
+            inc(self.crawler.stats, "discovery/failed/sitemap", site.name)
+            self.logger.debug("probed sitemap is no sitemap: %s", response.url)
+            return
         if sitemap is None or sitemap.error:
-            yield from self._discovery_error(site, response.url, "sitemap", sitemap.error if sitemap else "not a sitemap")
+            detail = sitemap.error if sitemap else "not a sitemap (XML, feed or URL list)"
+            yield from self._discovery_error(site, response.url, "sitemap", detail)
             if sitemap is None:
                 return
+        inc(self.crawler.stats, f"discovery/sitemap_form/{sitemap.form}", site.name)
+        if sitemap.form != "xml":
+            self.logger.info("%s: sitemap read as %s: %d entries: %s", site.name,
+                             "a feed" if sitemap.form == "feed" else "a URL list", len(sitemap.entries), response.url)
         inc(self.crawler.stats, "discovered/sitemap", site.name, len(sitemap.entries))
-        if sitemap.entries and not sitemap.entries[0].is_sitemap:
-            self._keep_validators(response)  # a leaf: an index's children may change without it
+        if sitemap.entries and not sitemap.entries[0].is_sitemap and not sitemap.error:
+            self._keep_validators(response)  # a whole leaf: an index's children may change without it
         for entry in sitemap.entries:
             if entry.is_sitemap:
                 if NON_POST_SITEMAP.search(entry.url) or _before(entry.lastmod, site.config.since):
@@ -429,7 +453,7 @@ class NewsSpider(scrapy.Spider):
 
     def _wordpress_fallbacks(self, site: SiteState, why: str) -> Iterator[scrapy.Request]:
         self.logger.info("%s; discovering through sitemaps and feeds", why)
-        yield from self._open_sitemaps(site, ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml"))
+        yield from self._open_sitemaps(site, ("/wp-sitemap.xml", *SITEMAP_PROBES))
         yield from self._discovery(site, urljoin(site.base_url, "/feed/atom/"), self.parse_feed, "feed", paged=1)
 
     def _rest_done(self, site: SiteState) -> Iterator[scrapy.Request]:
@@ -553,7 +577,7 @@ class NewsSpider(scrapy.Spider):
             name = failure.type.__name__ if failure.type else "error"
             yield self._reject(site, url, reason, f"{name}: {failure.getErrorMessage()}"[:500])
 
-    def discovery_failed(self, failure: Failure) -> Iterator[Rejection]:
+    def discovery_failed(self, failure: Failure) -> Iterator[Rejection | scrapy.Request]:
         """Probing /sitemap.xml or a feed page that is not there is normal: a stat. A sitemap or
         feed that the site announced (robots.txt, a sitemap index, the home page) and that fails
         also leaves a rejects row."""
@@ -561,6 +585,8 @@ class NewsSpider(scrapy.Spider):
         kind = request.meta.get("discovery", "discovery")
         inc(self.crawler.stats, f"discovery/failed/{kind}", request.meta.get("site"))
         self.logger.debug("discovery %s failed (%s): %s", kind, failure.getErrorMessage(), request.url)
+        if kind == "robots":  # no robots.txt: the sitemap probes need not wait for it
+            yield from self._robots_read(request, [])
         if request.meta.get("announced"):
             yield from self.page_failed(failure)
 

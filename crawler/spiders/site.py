@@ -34,6 +34,9 @@ class SiteState:
         self.parked: list[scrapy.Request] = []
         self.robots_sitemaps: list[str] = []  # Sitemap: lines, requested once sitemaps are open
         self.sitemaps_open = False  # opened by a non-WordPress home page or a failed REST API
+        self.robots_done = False  # robots.txt read or failed: sitemap requests wait for it
+        self.robots_listed: set[str] = set()  # every sitemap robots.txt lists (not probed again)
+        self.sitemap_probes: list[str] = []  # usual sitemap locations waiting for robots.txt
         self.feed_urls: set[str] = set()
         self.seen: set[str] = set()  # canonical URLs of pages requested (or decided) in this run
         self.revisits: set[str] = set()
