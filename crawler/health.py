@@ -23,8 +23,9 @@ def health_of(source_stats: dict[str, int]) -> dict[str, Any]:
     pages = articles + failed
     health: dict[str, Any] = {"pages": pages, "articles": articles}
     if pages < MIN_PAGES:  # an incremental run that found little new: its rates are not a verdict
-        health["note"] = ("not judged: no article page fetched (no change)" if not pages else
-                          f"not judged: {pages} article page{'s' if pages > 1 else ''} fetched")
+        unchanged = source_stats.get("incremental/skipped_stored", 0) + source_stats.get("incremental/not_modified", 0)
+        health["note"] = (f"not judged: {pages or 'no'} article page{'' if pages == 1 else 's'} fetched"
+                          + (" (no change)" if not pages and unchanged else ""))
     if pages:
         health["article_rate"] = round(articles / pages, 3)
     if articles:

@@ -26,7 +26,7 @@ def test_runs_count_what_listings_found_and_incremental_health_says_not_judged(t
     assert earliest.health["pages"] >= 3 and "note" not in earliest.health
     # the second run found nothing new: its health is computed from what it fetched, and says so
     assert latest.stored_new == 0 and latest.health["pages"] < 3
-    assert latest.health["note"].startswith("not judged: ")
+    assert latest.health["note"] == "not judged: no article pages fetched (no change)"
     # `sources` keeps the last judged run's figures and names that run, instead of `pages 0` and blanks
     assert summary.health == earliest.health and summary.health_run == earliest.started_at
     assert summary.last_run_note == latest.health["note"]
