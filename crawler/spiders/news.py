@@ -32,6 +32,7 @@ from crawler.extract import Article, Rejection, extract_article
 from crawler.extract.dates import parse_datetime
 from crawler.sources import Source, SourceError, load_sources, parse_since
 from crawler.spiders.listings import Verdict, url_shape
+from crawler.spiders.multipage import StoryParts
 from crawler.spiders.site import SiteState
 from crawler.stats import inc
 from crawler.urls import canonical_url, site_name_of
@@ -467,10 +468,9 @@ class NewsSpider(scrapy.Spider):
         kwargs = {"content_type": content_type, "min_body_chars": self.settings.getint("NEWS_MIN_BODY_CHARS"),
                   **{k: v for k, v in hints.items() if v}}
         try:
-            if self.pool is not None:
-                result = await self.pool.extract(response.body, response.url, **kwargs)
-            else:
-                result = extract_article(response.body, response.url, **kwargs)
+            result = await StoryParts(self._extract_html, self.crawler.engine.download_async, self.crawler.stats,
+                                      self.settings.getint("NEWS_MAX_STORY_PARTS"), self.logger
+                                      ).article(response, kwargs, site.name)
         except WorkerFailed as failure:
             inc(self.crawler.stats, f"extract/{failure.reason}", site.name)
             return self._reject(site, response.url, failure.reason, str(failure), response.status)
@@ -488,6 +488,12 @@ class NewsSpider(scrapy.Spider):
         else:
             result.status = response.status
         return result
+
+    async def _extract_html(self, body: bytes, url: str, kwargs: dict) -> Article | Rejection:
+        """extract_article in a worker process (or here when NEWS_EXTRACT_WORKERS is 0)."""
+        if self.pool is not None:
+            return await self.pool.extract(body, url, **kwargs)
+        return extract_article(body, url, **kwargs)
 
     def _count_fields(self, site: SiteState, article: Article) -> None:
         """Extraction fill counts per source, for the run's health (crawler.health)."""
