@@ -305,7 +305,7 @@ def move_to_blog() -> str:
                         f'    Require all granted\n</Directory>')
     conf = conf.replace("RewriteBase /\n", "RewriteBase /blog/\n").replace("RewriteRule . /index.php [L]",
                                                                             "RewriteRule . /blog/index.php [L]")
-    assert conf.count("/blog") == 4
+    assert conf.count("/blog") == 3
     conf_path.write_text(conf, "utf-8")
     reload = subprocess.run(["/usr/sbin/apache2", "-f", str(conf_path), "-k", "graceful"], capture_output=True,
                             text=True, timeout=60)

@@ -23,11 +23,12 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
+from w3lib.url import add_or_replace_parameter
 
 from crawler.completeness import resumable
 from crawler.discovery import feed_links, page_links, parse_feed, read_sitemap, sitemaps_from_robots
 from crawler.discovery.sitemaps import crawl_delay
-from crawler.discovery.wordpress import NON_POST_SITEMAP, api_root, parse_posts, posts_url
+from crawler.discovery.wordpress import NON_POST_SITEMAP, api_root, fallback_urls, parse_posts, posts_url
 from crawler.extract import Article, Rejection, extract_article
 from crawler.extract.dates import parse_datetime
 from crawler.sources import Source, SourceError, load_sources, parse_since
@@ -343,11 +344,12 @@ class NewsSpider(scrapy.Spider):
         for entry in recent:
             yield from self._page(site, entry.url, entry.hints())
         paged = response.meta.get("paged")
-        # WordPress feeds page with ?paged=N; stop at a 404, an empty or too old page, or one that
-        # brings nothing new (a server that ignores ?paged would otherwise loop forever)
-        if paged and new:
-            yield from self._discovery(site, urljoin(response.url, f"?paged={paged + 1}"), self.parse_feed,
-                                       "feed", paged=paged + 1)
+        # WordPress feeds page with ?paged=N; stop at a 404, an empty or too old page, or a later
+        # page that brings nothing new (a server that ignores ?paged would otherwise loop forever).
+        # Page 1 may repeat another feed of the site (RSS and Atom list the same posts).
+        if paged and (new or paged == 1 and recent):
+            yield from self._discovery(site, add_or_replace_parameter(response.url, "paged", str(paged + 1)),
+                                       self.parse_feed, "feed", paged=paged + 1)
 
     def parse_archive(self, response: Response) -> Iterator[Any]:
         """A page of a declared archive pattern: its links, then the next page while it gives new ones."""
@@ -394,8 +396,33 @@ class NewsSpider(scrapy.Spider):
 
     def _wordpress_fallbacks(self, site: SiteState, why: str) -> Iterator[scrapy.Request]:
         self.logger.info("%s; discovering through sitemaps and feeds", why)
-        yield from self._open_sitemaps(site, ("/wp-sitemap.xml", *SITEMAP_PROBES))
-        yield from self._discovery(site, urljoin(site.base_url, "/feed/atom/"), self.parse_feed, "feed", paged=1)
+        sitemaps, feed = fallback_urls(site.wordpress_api or urljoin(site.base_url, "wp-json/"))
+        yield from self._open_sitemaps(site, (*sitemaps, *SITEMAP_PROBES))
+        for request in self._discovery(site, feed, self.parse_held_feed, "feed", errback=self.held_feed_failed,
+                                       paged=1):
+            site.rest_pending += 1  # page requests wait for the feed's dates, as for REST's
+            yield request
+
+    def parse_held_feed(self, response: Response) -> Iterator[Any]:
+        """A page of the paged feed that stands in for a closed REST API: page requests wait until
+        its last page, so each post is fetched once, with the feed's dates (Atom `<updated>` is
+        the only modified time a stock WordPress publishes without REST)."""
+        site = self._site(response)
+        following = False
+        for item in self.parse_feed(response):
+            if isinstance(item, scrapy.Request) and item.meta.get("paged"):
+                if 0 < self.settings.getint("DEPTH_LIMIT") < response.meta.get("depth", 0) + 1:
+                    continue  # the depth middleware would drop it (and count it): the chain ends here
+                item = item.replace(callback=self.parse_held_feed, errback=self.held_feed_failed, dont_filter=True)
+                following = True
+            yield item
+        if not following:
+            yield from self._rest_done(site)
+
+    def held_feed_failed(self, failure: Failure) -> Iterator[Any]:
+        """The held feed chain ends at a failed page (WordPress answers 404 past the last one)."""
+        yield from self.discovery_failed(failure)
+        yield from self._rest_done(self.sites[failure.request.meta["site"]])
 
     def _rest_done(self, site: SiteState) -> Iterator[scrapy.Request]:
         """One REST page less to wait for; at zero, the parked page requests go out."""
@@ -414,7 +441,7 @@ class NewsSpider(scrapy.Spider):
             link_header = b", ".join(response.headers.getlist(b"Link")).decode("latin-1")
             site.wordpress_api = api_root(link_header, html, response.url)
             if not site.wordpress_api and site.config.kind == "wordpress":
-                site.wordpress_api = urljoin(site.base_url, "/wp-json/")
+                site.wordpress_api = urljoin(site.base_url, "wp-json/")
         if not site.wordpress_api:
             yield from self._open_sitemaps(site)
             return
