@@ -411,10 +411,13 @@ class NewsSpider(scrapy.Spider):
         following = False
         for item in self.parse_feed(response):
             if isinstance(item, scrapy.Request) and item.meta.get("paged"):
-                if 0 < self.settings.getint("DEPTH_LIMIT") < response.meta.get("depth", 0) + 1:
-                    continue  # the depth middleware would drop it (and count it): the chain ends here
+                # The next page is no hop: scheduled at this page's depth, DEPTH_LIMIT never cuts a
+                # productive feed, and the page requests it holds back go out shallow.
                 item = item.replace(callback=self.parse_held_feed, errback=self.held_feed_failed, dont_filter=True)
+                item.meta["depth"] = response.meta.get("depth", 0)
+                self.crawler.engine.crawl(item)
                 following = True
+                continue
             yield item
         if not following:
             yield from self._rest_done(site)
