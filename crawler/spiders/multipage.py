@@ -98,7 +98,7 @@ class StoryParts:
                 self.logger.warning("%s: parts after %d not fetched (NEWS_MAX_STORY_PARTS)", response.url, self.max_parts)
                 break
             url = parts[number]
-            part = await self._part(url, kwargs)
+            part = await self._part(url, response.url, kwargs)
             if isinstance(part, Rejection):
                 inc(self.stats, "multipage/part_failed", source)
                 self.logger.warning("%s: part %d (%s) failed: %s", response.url, number, url, part.detail)
@@ -121,8 +121,9 @@ class StoryParts:
                              source, response.status)
         return first
 
-    async def _part(self, url: str, kwargs: dict) -> Rejection | tuple[str | None, TextResponse]:
-        """One further part: its body (None when it is not a new page), or why it failed."""
+    async def _part(self, url: str, story: str, kwargs: dict) -> Rejection | tuple[str | None, TextResponse]:
+        """One further part: its body (None when it is not a new page), or why it failed. It is read
+        as a page of the story at `story`: its own URL (`?page=2`) would pass for a listing's."""
         try:
             response = await self.download(scrapy.Request(url, meta={"story_part": True}))
         except Exception as exc:  # IgnoreRequest (robots.txt), timeouts, connection errors
@@ -131,7 +132,7 @@ class StoryParts:
             return Rejection(url, "part_failed", f"HTTP {response.status}")
         if canonical_url(response.url) != canonical_url(url):  # /story/9/ past the end redirects to /story/
             return None, response
-        part = await self.extract(response.body, response.url, {**kwargs, "min_body_chars": 1})
+        part = await self.extract(response.body, story, {**kwargs, "min_body_chars": 1})
         if not isinstance(part, Article):
             return Rejection(url, "part_failed", f"{part.reason}: {part.detail}")
         return part.body, response
