@@ -411,13 +411,11 @@ class NewsSpider(scrapy.Spider):
         following = False
         for item in self.parse_feed(response):
             if isinstance(item, scrapy.Request) and item.meta.get("paged"):
-                # The next page is no hop: scheduled at this page's depth, DEPTH_LIMIT never cuts a
-                # productive feed, and the page requests it holds back go out shallow.
+                # The next page is no hop (Scrapy's depth_reset): DEPTH_LIMIT never cuts a productive
+                # feed, and the page requests it holds back go out shallow.
                 item = item.replace(callback=self.parse_held_feed, errback=self.held_feed_failed, dont_filter=True)
-                item.meta["depth"] = response.meta.get("depth", 0)
-                self.crawler.engine.crawl(item)
+                item.meta["depth_reset"] = True
                 following = True
-                continue
             yield item
         if not following:
             yield from self._rest_done(site)
@@ -603,6 +601,7 @@ class NewsSpider(scrapy.Spider):
         """Park the request while WordPress REST is pending, else spend the source's budget on it."""
         if site.rest_pending > 0:
             site.parked.append(request)
+            site.hints_by_url.setdefault(canonical_url(request.url), {})  # hints found while it waits still count
         elif site.take_budget(self.crawler.stats):
             yield request
 
