@@ -139,6 +139,9 @@ class NewsSpider(scrapy.Spider):
             spider.store = None
         # A first crawl into a fresh store has nothing to skip: no lookups per discovered URL.
         spider.store_was_empty = spider.store is not None and spider.store.is_empty()
+        if spider.store is not None and not spider.store_was_empty:
+            for site in spider.sites.values():  # what earlier crawls learned of each source's boilerplate
+                site.boilerplate.hint = spider.store.boilerplate(site.name)
         spider.revisit_days = settings.getfloat("NEWS_REVISIT_DAYS")
         if spider.store is not None and not spider.store_was_empty:
             for site in spider.sites.values():  # a cut crawl is resumed: stored stories do not stop listings
@@ -495,6 +498,8 @@ class NewsSpider(scrapy.Spider):
         hints = {**hints, "prune": config.prune, "timezone": config.timezone, "language": config.language}
         kwargs = {"content_type": content_type, "min_body_chars": self.settings.getint("NEWS_MIN_BODY_CHARS"),
                   **{k: v for k, v in hints.items() if v}}
+        if site.boilerplate.hint:
+            kwargs["boilerplate"] = site.boilerplate.hint
         try:
             result = await StoryParts(self._extract_html, self.crawler.engine.download_async, self.crawler.stats,
                                       self.settings.getint("NEWS_MAX_STORY_PARTS"), self.logger
@@ -508,6 +513,7 @@ class NewsSpider(scrapy.Spider):
         result.source = site.name
         if isinstance(result, Article):
             self._count_fields(site, result)
+            self._learn_boilerplate(site, response.body)
             result.fetched_at = _now()
             result.fetched_from = (response.request.meta.get("redirect_urls") or [response.url])[0]
             if _before(result.published_at, config.since):
@@ -522,6 +528,15 @@ class NewsSpider(scrapy.Spider):
         if self.pool is not None:
             return await self.pool.extract(body, url, **kwargs)
         return extract_article(body, url, **kwargs)
+
+    def _learn_boilerplate(self, site: SiteState, page: bytes) -> None:
+        """Learn the blocks a source repeats once enough of its articles were seen; keep them."""
+        learned = site.boilerplate.add(page)
+        if learned is None:
+            return
+        inc(self.crawler.stats, "boilerplate/learned", site.name)
+        if self.store is not None:
+            self.store.save_boilerplate(site.name, learned)
 
     def _count_fields(self, site: SiteState, article: Article) -> None:
         """Extraction fill counts per source, for the run's health (crawler.health)."""
