@@ -30,6 +30,7 @@ from typing import Callable, Iterable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from crawler.evaluation import shingles  # noqa: E402  (the dev set README's metric, in one place)
+from bench.devsplit import PARTS, part_of  # noqa: E402  (the tuning / validation split)
 DEV_SET = ROOT.parent / "shared" / "extraction-dev"
 OUT = ROOT / "bench" / "out"
 
@@ -104,6 +105,11 @@ class Page:
     truth: str
     path: Path
 
+    @property
+    def part(self) -> str:
+        """'tuning' or 'validation' (bench/devsplit.py)."""
+        return part_of(self.id)
+
     def html(self) -> str:
         """The page decoded by the crawl's own rules (both extractors get the same text)."""
         from crawler.extract import decode_html
@@ -112,8 +118,9 @@ class Page:
 
 
 def load_pages(root: Path = DEV_SET, *, sample: bool = False, limit: int | None = None,
-               ids: Iterable[str] = ()) -> list[Page]:
-    """Dev pages in id order: all, the fixed sample (every SAMPLE_STEP-th), or the given ids.
+               ids: Iterable[str] = (), part: str | None = None) -> list[Page]:
+    """Dev pages in id order: all, the fixed sample (every SAMPLE_STEP-th), or the given ids;
+    only those of `part` ('tuning' or 'validation') when it is given.
 
     Pages without a truth body or a URL are left out: nothing to score, or no URL to pass.
     """
@@ -129,6 +136,8 @@ def load_pages(root: Path = DEV_SET, *, sample: bool = False, limit: int | None 
     wanted = set(ids)
     if wanted:
         pages = [p for p in pages if p.id in wanted]
+    if part:
+        pages = [p for p in pages if p.part == part]
     if sample:
         pages = pages[::SAMPLE_STEP]
     return pages[:limit] if limit else pages
@@ -142,7 +151,7 @@ def ours(html: str, url: str) -> tuple[str, str]:
 
     record = extract_article(html, url)
     if not record:
-        return "", record.reason
+        return "", f"{record.reason}: {record.detail}" if record.detail else record.reason
     return record.body, ""
 
 
@@ -179,15 +188,25 @@ class Run:
         self.counts.append(match(page.truth, text))
         self.leaked.append(leaks(page.truth, text))
 
-    def summary(self) -> dict:
-        score = Score.of(self.counts)
+    def summary(self, indices: Iterable[int] | None = None) -> dict:
+        """Figures over the pages at `indices` (all pages when None)."""
+        chosen = range(len(self.counts)) if indices is None else list(indices)
+        score = Score.of(self.counts[i] for i in chosen)
+        seconds = [self.seconds[i] for i in chosen]
         return {
+            "pages": len(seconds),
             "F1": score.f1, "P": score.precision, "R": score.recall,
-            "leaks": sum(1 for found in self.leaked if found),
-            "empty": sum(1 for text in self.texts if not text.strip()),
-            "errors": self.errors,
-            "median_ms": 1000 * statistics.median(self.seconds) if self.seconds else 0.0,
+            "leaks": sum(1 for i in chosen if self.leaked[i]),
+            "empty": sum(1 for i in chosen if not self.texts[i].strip()),
+            "errors": sum(1 for i in chosen if self.reasons[i].startswith("error")),
+            "median_ms": 1000 * statistics.median(seconds) if seconds else 0.0,
         }
+
+    def part_summaries(self, pages: list["Page"]) -> dict[str, dict]:
+        """Figures per part of the dev set ('tuning', 'validation') and over all pages ('whole')."""
+        out = {part: self.summary(i for i, page in enumerate(pages) if page.part == part) for part in PARTS}
+        out["whole"] = self.summary()
+        return out
 
 
 def run(pages: list[Page], baseline: bool = True, progress: bool = False) -> list[Run]:
@@ -211,7 +230,7 @@ def write_csv(path: Path, pages: list[Page], runs: list[Run]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = []
     for i, page in enumerate(pages):
-        row = {"id": page.id, "url": page.url, "truth_chars": len(page.truth)}
+        row = {"id": page.id, "part": page.part, "url": page.url, "truth_chars": len(page.truth)}
         for one in runs:
             tp, fp, fn = one.counts[i]
             p, r = page_precision(tp, fp, fn), page_recall(tp, fp, fn)
@@ -231,22 +250,39 @@ def write_csv(path: Path, pages: list[Page], runs: list[Run]) -> None:
         writer.writerows(rows)
 
 
-def print_table(runs: list[Run], pages: list[Page]) -> None:
-    print(f"{len(pages)} pages")
-    print(f"{'extractor':<12} {'F1':>6} {'P':>6} {'R':>6} {'leaks':>6} {'empty':>6} {'errors':>6} {'ms/page':>8}")
-    summaries = [one.summary() for one in runs]
-    for one, s in zip(runs, summaries):
-        print(f"{one.name:<12} {s['F1']:6.4f} {s['P']:6.4f} {s['R']:6.4f} {s['leaks']:6d} {s['empty']:6d}"
-              f" {s['errors']:6d} {s['median_ms']:8.1f}")
-    if len(summaries) == 2 and summaries[1]["median_ms"]:
-        print(f"median time ratio ours / trafilatura: {summaries[0]['median_ms'] / summaries[1]['median_ms']:.2f}")
+def print_table(runs: list[Run], pages: list[Page], list_validation: bool = False) -> None:
+    """One table per part (validation first: the headline), then the whole set; rejections and leaks.
+
+    Rejected validation pages are counted, and named only with `list_validation` (for the final
+    report: a rule is never designed by looking at them)."""
+    print(f"{len(pages)} pages: " + ", ".join(f"{part} {sum(p.part == part for p in pages)}" for part in PARTS))
+    by_run = [one.part_summaries(pages) for one in runs]
+    for part in (PARTS[1], PARTS[0], "whole"):
+        if not by_run[0][part]["pages"]:
+            continue
+        print(f"\n{part} ({by_run[0][part]['pages']} pages)")
+        print(f"{'extractor':<12} {'F1':>6} {'P':>6} {'R':>6} {'leaks':>6} {'empty':>6} {'errors':>6} {'ms/page':>8}")
+        for one, parts in zip(runs, by_run):
+            s = parts[part]
+            print(f"{one.name:<12} {s['F1']:6.4f} {s['P']:6.4f} {s['R']:6.4f} {s['leaks']:6d} {s['empty']:6d}"
+                  f" {s['errors']:6d} {s['median_ms']:8.1f}")
+        if len(by_run) == 2:
+            print(f"F1 ours - trafilatura: {by_run[0][part]['F1'] - by_run[1][part]['F1']:+.4f}")
+    if len(by_run) == 2 and by_run[1]["whole"]["median_ms"]:
+        print(f"\nmedian time ratio ours / trafilatura: "
+              f"{by_run[0]['whole']['median_ms'] / by_run[1]['whole']['median_ms']:.2f}")
     rejected = Counter(reason.split(":")[0] for reason in runs[0].reasons if reason)
     if rejected:
         print("ours, rejected or failed:", ", ".join(f"{k} {v}" for k, v in rejected.most_common()))
+        for page, reason in zip(pages, runs[0].reasons):
+            if reason and (page.part != PARTS[1] or list_validation):
+                print(f"  rejected ({page.part}): {page.id} {page.url}: {reason}")
+            elif reason:
+                print(f"  rejected ({page.part}): one page (--list-validation names it)")
     for one in runs:
         for i, found in enumerate(one.leaked):
-            if found:
-                print(f"leak ({one.name}): {pages[i].id} {pages[i].url}: {', '.join(found)}")
+            if found and (pages[i].part != PARTS[1] or list_validation or one.name != "ours"):
+                print(f"leak ({one.name}, {pages[i].part}): {pages[i].id} {pages[i].url}: {', '.join(found)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -255,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N pages (after --sample)")
     parser.add_argument("--sample", action="store_true", help=f"the fixed sample: every {SAMPLE_STEP}th page")
     parser.add_argument("--ids", nargs="*", default=(), help="only these page ids")
+    parser.add_argument("--part", choices=PARTS, help="only the pages of this part of the dev set")
+    parser.add_argument("--list-validation", action="store_true",
+                        help="name rejected and leaking validation pages too (for reports, not for tuning)")
     parser.add_argument("--no-baseline", action="store_true", help="skip bare trafilatura (faster)")
     parser.add_argument("--csv", type=Path, default=OUT / "extraction.csv", help="default: %(default)s")
     parser.add_argument("--dump", type=Path, help="write each page's extractions to this folder")
@@ -263,9 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.dev_set / "ground-truth").is_dir():
         print(f"no dev set at {args.dev_set}", file=sys.stderr)
         return 2
-    pages = load_pages(args.dev_set, sample=args.sample, limit=args.limit, ids=args.ids)
+    pages = load_pages(args.dev_set, sample=args.sample, limit=args.limit, ids=args.ids, part=args.part)
     runs = run(pages, baseline=not args.no_baseline, progress=sys.stderr.isatty())
-    print_table(runs, pages)
+    print_table(runs, pages, args.list_validation)
     write_csv(args.csv, pages, runs)
     print(f"per-page figures (worst first): {args.csv}")
     if args.dump:

@@ -44,6 +44,7 @@ import trafilatura
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.devsplit import PARTS, part_of  # noqa: E402  (the tuning / validation split)
 from crawler.extract import decode_html, extract_article  # noqa: E402
 from crawler.extract.article import _parse  # noqa: E402  (the same parse as extract_article)
 from crawler.extract.authors import split_names  # noqa: E402
@@ -109,6 +110,7 @@ class Score:
     def __init__(self) -> None:
         self.c: Counter = Counter()
         self.seconds = 0.0
+        self.parts: dict[str, "Score"] = {}
 
     def add(self, got: dict, truth: dict) -> dict[str, bool | str]:
         verdict: dict[str, bool | str] = {}
@@ -179,18 +181,22 @@ def read_page(page: str, dev: Path = DEV) -> tuple[bytes, str, dict]:
 
 
 def score_ours(pages: list[str], dev: Path = DEV) -> tuple[Score, dict[str, dict]]:
-    """Our extractor over `pages`: the counts, and each page's verdicts."""
+    """Our extractor over `pages`: the counts (and in `.parts`, each part's), and each page's verdicts."""
     score, verdicts = Score(), {}
+    score.parts = {part: Score() for part in PARTS}
     for page in pages:
         raw, url, truth = read_page(page, dev)
         got, spent, _ = ours(raw, url)
         score.seconds += spent
         verdicts[page] = score.add(got, truth)
+        score.parts[part_of(page)].add(got, truth)
     return score, verdicts
 
 
 def page_ids(args) -> list[str]:
     ids = sorted(p.name.split(".")[0] for p in (DEV / "html").glob("*.html.gz"))
+    if args.part:
+        ids = [i for i in ids if part_of(i) == args.part]
     if args.ids:
         wanted = set(args.ids.split(","))
         ids = [i for i in ids if i in wanted]
@@ -207,6 +213,9 @@ def main() -> None:
     parser.add_argument("--show", default="", help="print our misses for fields: title,authors,date")
     parser.add_argument("--dump", default="", help="write one JSON line per page (ours, verdicts) to this file")
     parser.add_argument("--no-baseline", action="store_true", help="skip trafilatura (faster iteration)")
+    parser.add_argument("--part", choices=PARTS, help="only the pages of this part of the dev set")
+    parser.add_argument("--list-validation", action="store_true",
+                        help="--show misses of validation pages too (for reports, not for tuning)")
     parser.add_argument("--wordpress", default="", metavar="TRUTH_JSON",
                         help="instead: check the live WordPress test site against its truth.json")
     args = parser.parse_args()
@@ -217,6 +226,7 @@ def main() -> None:
 
     dump = open(args.dump, "w", encoding="utf-8") if args.dump else None
     mine, theirs = Score(), Score()
+    parts = {part: (Score(), Score()) for part in PARTS}
     outcomes: Counter = Counter()
     for n, page in enumerate(page_ids(args)):
         raw, url, truth = read_page(page)
@@ -228,15 +238,20 @@ def main() -> None:
         outcomes[outcome] += 1
         mine.seconds += spent
         verdict = mine.add(got, truth)
+        part = part_of(page)
+        parts[part][0].seconds += spent
+        parts[part][0].add(got, truth)
         if not args.no_baseline:
             their, their_spent = results[1]
             theirs.seconds += their_spent
             theirs.add(their, truth)
+            parts[part][1].seconds += their_spent
+            parts[part][1].add(their, truth)
         if dump:
             dump.write(json.dumps({"id": page, "outcome": outcome, "got": got, "verdict": verdict,
                                    "truth": {k: truth.get(k) for k in ("title", "author", "publish_date")}},
                                   ensure_ascii=False, default=str) + "\n")
-        for name in sorted(show):
+        for name in sorted(show if part != PARTS[1] or args.list_validation else ()):
             ok = verdict.get(name)
             if ok not in (True, "right", None):
                 want = {"title": truth.get("title"), "authors": truth.get("author"), "date": truth.get("publish_date")}
@@ -247,12 +262,18 @@ def main() -> None:
     c = mine.c
     print(f"\n{c['pages']} pages ({c['with_author']} with an author, {c['no_author']} without; "
           f"{c['with_date']} with a date). Our outcomes: {dict(outcomes)}")
-    print("| extractor              | title exact | authors exact | authors given, truth none "
-          "| date right day (stated offset only) | wrong day (stated offset only) | missing | ms/page |")
-    print("|---|---|---|---|---|---|---|---|")
-    print(mine.row("ours (extract_article)"))
+    for name, (ours_score, their_score) in [(PARTS[1], parts[PARTS[1]]), (PARTS[0], parts[PARTS[0]]),
+                                            ("whole", (mine, theirs))]:
+        if not ours_score.c["pages"]:
+            continue
+        print(f"\n{name} ({ours_score.c['pages']} pages)")
+        print("| extractor              | title exact | authors exact | authors given, truth none "
+              "| date right day (stated offset only) | wrong day (stated offset only) | missing | ms/page |")
+        print("|---|---|---|---|---|---|---|---|")
+        print(ours_score.row("ours (extract_article)"))
+        if not args.no_baseline:
+            print(their_score.row("trafilatura 2.3.1 bare"))
     if not args.no_baseline:
-        print(theirs.row("trafilatura 2.3.1 bare"))
         print(f"\ntime ratio ours/trafilatura: {mine.seconds / max(theirs.seconds, 1e-9):.2f}x")
 
 

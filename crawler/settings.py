@@ -15,6 +15,7 @@ NEWS_MIN_BODY_CHARS = 200  # shorter bodies are rejected as too_short
 NEWS_LISTING_PATIENCE = 5  # listing pages of one URL shape in a row that bring nothing new before it is stopped
 NEWS_LISTING_PROBATION = 10  # requests of a URL shape not yet shown to lead to stories, until one does
 NEWS_REVISIT_DAYS = 7  # stored stories published this recently are re-requested (conditional GET) each run
+NEWS_MAX_STORY_PARTS = 50  # pages of one multi-page story fetched and joined (/story/2/, ?page=2)
 NEWS_MAX_RETRY_AFTER = 120  # longest Retry-After (seconds) honoured before a 429/503 retry
 NEWS_MAX_CRAWL_DELAY = 30  # longest robots.txt Crawl-delay (seconds) honoured
 NEWS_RECRAWL = ""  # "all": fetch stored stories and unchanged feeds/sitemaps again (a full re-crawl)

@@ -156,6 +156,13 @@ def m0007_rejects_once_and_run_completeness(db: Database) -> None:
         db["crawl_runs"].add_column("incomplete", str)  # why not: "max_pages 500; trap_cut /events?day 1"
 
 
+@migrations(name="0009_source_boilerplate")
+def m0009_source_boilerplate(db: Database) -> None:
+    """Per source, the blocks its article pages repeat (crawler/extract/boilerplate.py, as JSON)."""
+    db["source_boilerplate"].create({"source": str, "blocks": str, "learned_at": str}, pk="source",
+                                    if_not_exists=True)
+
+
 def migrate(db: Database) -> None:
     """Bring `db` to the newest schema, in one write transaction.
 

@@ -164,6 +164,17 @@ class Store:
         row = self.db.execute("SELECT reason FROM rejects WHERE url = ? ORDER BY id DESC LIMIT 1", [url]).fetchone()
         return row[0] if row else None
 
+    def boilerplate(self, source: str) -> str | None:
+        """The blocks learned as `source`'s boilerplate (JSON), or None before any were learned."""
+        row = self.db.execute("SELECT blocks FROM source_boilerplate WHERE source = ?", [source]).fetchone()
+        return row[0] if row else None
+
+    def save_boilerplate(self, source: str, blocks: str) -> None:
+        """Keep `source`'s learned boilerplate (JSON), replacing what was learned before."""
+        with self.db.atomic():
+            self.db["source_boilerplate"].upsert({"source": source, "blocks": blocks, "learned_at": _sqlite_time(
+                datetime.now(timezone.utc))}, pk="source")
+
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """(ETag, Last-Modified) last seen for `url`, for a conditional GET."""
         row = self.db.execute("SELECT etag, last_modified FROM http_validators WHERE url = ?", [url]).fetchone()

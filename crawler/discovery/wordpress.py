@@ -63,6 +63,26 @@ def posts_url(root: str, page: int, since: date | None = None) -> str:
     return urljoin(root if root.endswith("/") else root + "/", "wp/v2/posts") + "?" + urlencode(query)
 
 
+def wordpress_home(root: str) -> str:
+    """WordPress's home URL from its REST root: `…/blog/wp-json/` -> `…/blog/`, and with plain
+    permalinks `…/index.php?rest_route=/` -> `…/`."""
+    if "rest_route=" in root:
+        path = root.split("?", 1)[0]
+        return path[: -len("index.php")] if path.endswith("index.php") else path
+    return urljoin(root if root.endswith("/") else root + "/", "../")
+
+
+def fallback_urls(root: str) -> tuple[tuple[str, ...], str]:
+    """The sitemaps to probe and the Atom feed to page when the REST API is closed, under
+    WordPress's own home (which may be a subdirectory): core's, Yoast's and Rank Math's sitemap
+    indexes and `feed/atom/`, or with plain permalinks `?sitemap=index` and `?feed=atom`."""
+    home = wordpress_home(root)
+    if "rest_route=" in root:
+        return (urljoin(home, "?sitemap=index"),), urljoin(home, "?feed=atom")
+    sitemaps = tuple(urljoin(home, name) for name in ("wp-sitemap.xml", "sitemap_index.xml", "sitemap.xml"))
+    return sitemaps, urljoin(home, "feed/atom/")
+
+
 def _instant(local: str | None, gmt: str | None) -> str | None:
     """An ISO instant in the site's own offset, from REST `date` (local) and `date_gmt`."""
     if not gmt:

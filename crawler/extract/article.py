@@ -12,10 +12,11 @@ import lxml.html
 from lxml import etree
 
 from .body import extract_body
+from .boilerplate import Boilerplate, strip_boilerplate
 from .dates import is_future, to_iso
 from .decode import decode_html
 from .metadata import extract_metadata, jsonld_article
-from .pagetype import listing_reason
+from .pagetype import page_kind
 from .prune import prune
 from .record import Article, Rejection
 from ..urls import canonical_url, same_site
@@ -65,7 +66,9 @@ def extract_article(
     `html` is text, or raw bytes decoded like the crawl does (`content_type` is the HTTP header).
     Hints refine the result: `published_at`, `modified_at`, `title`, `authors`, `categories`,
     `tags` from feeds/sitemaps/REST (with `origin` naming which), `timezone` (IANA) for pages
-    without offsets, `language`, and `prune` (extra selectors to drop from the body).
+    without offsets, `language`, `prune` (extra selectors to drop from the body), and
+    `boilerplate`: blocks learned from the source's other pages (`boilerplate.learn_boilerplate`,
+    a Boilerplate or its JSON), removed before the body is read.
     """
     if isinstance(html, bytes):
         html, _ = decode_html(html, content_type)
@@ -76,13 +79,18 @@ def extract_article(
     tree = _parse(html)
     if tree is None:
         return Rejection(url, "malformed_html", "lxml could not build a tree")
-    reason = listing_reason(tree, url, jsonld_article(tree) is not None)
-    if reason:
-        return Rejection(url, "not_article", reason)
+    kind = page_kind(tree, url, jsonld_article(tree) is not None)
+    if kind.reason and not kind.provisional:
+        return Rejection(url, "not_article", kind.reason)
     meta = extract_metadata(tree, hints, url=url)
     prune(tree, tuple(hints.get("prune") or ()))
+    learned = hints.get("boilerplate")
+    if learned:
+        strip_boilerplate(tree, learned if isinstance(learned, Boilerplate) else Boilerplate.from_json(learned))
     body, _document = extract_body(tree, url)
     if len(body) < min_body_chars:
+        if kind.reason:  # a listing-like page (by URL or template) that holds no story after all
+            return Rejection(url, "not_article", kind.reason)
         return Rejection(url, "too_short", f"body of {len(body)} characters (minimum {min_body_chars})")
     values, provenance = meta.values, meta.provenance
     title = htmllib.unescape(values.get("title") or "")

@@ -39,6 +39,8 @@ class BodyConfig:
     story_frame_share: float = 0.75
     # trafilatura's own frame holding less than this share of the paragraphs missed the story
     frame_missed_below: float = 0.2
+    # a body shorter than half of this (or of the page's prose, when less) asks the other readings
+    short_body: int = 1000
 
 
 CONFIG = BodyConfig()
@@ -164,4 +166,28 @@ def extract_body(tree, url: str, config: BodyConfig = CONFIG) -> tuple[str, Docu
     if prose and reading.length < config.second_opinion_below * prose:
         other = _read(tree, url)
         reading = min((reading, other), key=lambda r: _distance(r, prose, config.length_slack))
-    return "\n\n".join(block.text for block in tidy(reading.blocks)), reading.document
+    blocks = tidy(reading.blocks)
+    if prose and sum(len(b.text) for b in blocks) < config.second_opinion_below * min(prose, config.short_body):
+        # far shorter than the story the page holds: the precision mode's reading, and the
+        # frame's own paragraphs, before the page is given up as too short
+        others = [_read(tree, url, favor_precision=True), _frame_reading(weights, paragraphs, config)]
+        best = min([reading, *others], key=lambda r: _distance(r, prose, config.length_slack))
+        if best is not reading:
+            reading, blocks = best, tidy(best.blocks)
+    return "\n\n".join(block.text for block in blocks), reading.document
+
+
+def _frame_reading(weights: dict, total: int, config: BodyConfig = CONFIG) -> Reading:
+    """The paragraphs of the innermost element holding most of the page's paragraph text."""
+    frame = [e for e, w in weights.items() if w >= config.story_frame_share * total and e.tag not in ("html", "body")]
+    if not frame:
+        return Reading([], None)
+    innermost = max(frame, key=lambda e: sum(1 for _ in e.iterancestors()))
+    blocks = []
+    for element in innermost.iter("p", "h2", "h3", "h4", "li", "blockquote"):
+        if any(a.tag in ("p", "li", "blockquote") for a in element.iterancestors() if a is not innermost):
+            continue
+        text = " ".join(element.text_content().split())
+        if text:
+            blocks.append(Block("head" if element.tag.startswith("h") else "item" if element.tag == "li" else "p", text))
+    return Reading(blocks, None)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 _ISO_LIKE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})"
     r"(?:[T ](?P<time>\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?))?"
+    r"(?:\s*(?P<ampm>[ap]\.?m\.?))?"
     r"\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$",
     re.I,
 )
@@ -42,7 +43,7 @@ _HUMAN = (
     # 28 July 2020 | 28. Juli 2020 | 28th of July, 2020
     re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:of\s+|de\s+)?" + _MONTH + r",?\s+(?:de\s+)?(?P<year>\d{4})\b" + _TIME, re.I),
     # 2020/07/28 | 2020.07.28
-    re.compile(r"\b(?P<year>\d{4})[/.](?P<nmonth>\d{1,2})[/.](?P<day>\d{1,2})\b" + _TIME),
+    re.compile(r"\b(?P<year>\d{4})(?P<ysep>[/.\-])(?P<nmonth>\d{1,2})(?P=ysep)(?P<day>\d{1,2})\b" + _TIME),
     # 07/28/2020 (US) or 28/07/2020, 28.07.2020
     re.compile(r"\b(?P<first>\d{1,2})(?P<sep>[/.\-])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4})\b" + _TIME),
 )
@@ -61,9 +62,20 @@ def _iso(text: str) -> datetime | None:
     elif zone:
         zone = zone if ":" in zone else (zone + ":00" if len(zone) == 3 else zone[:3] + ":" + zone[3:])
     try:
-        return datetime.fromisoformat(match["date"] + ("T" + time.replace(",", ".") if time else "") + zone)
+        moment = datetime.fromisoformat(match["date"] + ("T" + time.replace(",", ".") if time else "") + zone)
     except ValueError:
         return None
+    return _twelve_hour(moment, match["ampm"]) if time else moment
+
+
+def _twelve_hour(moment: datetime, ampm: str | None) -> datetime:
+    """A 12-hour clock read right: 3:48 pm is 15:48, 12:10 am is 00:10."""
+    ampm = (ampm or "").lower().replace(".", "")
+    if ampm == "pm" and moment.hour < 12:
+        return moment.replace(hour=moment.hour + 12)
+    if ampm == "am" and moment.hour == 12:
+        return moment.replace(hour=0)
+    return moment
 
 
 def parse_human(text: str) -> datetime | None:

@@ -10,6 +10,7 @@ under /topics/... are stories; an About, Contact or Privacy page never is.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from .prose import chrome, prose_chars, squash
@@ -34,6 +35,7 @@ WP_LISTING_CLASSES = {"home", "blog", "category", "tag", "author", "date", "sear
                       "error404", "attachment"}
 WP_SOFT_LISTING_CLASSES = {"archive"}
 WP_PAGE_CLASSES = {"page-template-default", "page-template"}
+SINGULAR_CLASSES = {"wp-singular", "single", "single-post", "singular"}
 WP_MARKERS = re.compile(r"/wp-(?:content|includes)/|<meta[^>]+generator[^>]+WordPress", re.I)
 ARTICLE_OG_TYPES = {"article", "news", "newsarticle"}
 # Last path segments of the utility pages every site has: never stories, however long.
@@ -53,6 +55,7 @@ TEASER_BLOCKS = (
 # characters of it make a story.
 TEASER_CHARS = 1000
 PROSE_MIN = 1000
+LISTING_TEASERS = 3  # this many teasers make a page a listing unless it carries a story
 
 
 def teasers(tree) -> list:
@@ -83,28 +86,45 @@ def _is_wordpress(tree, body_classes: set[str]) -> bool:
 
 
 def _hard_reason(tree, url: str, body_classes: set[str]) -> str | None:
-    parts = urlsplit(url)
-    path = parts.path or "/"
-    if path in ("", "/") and not parts.query:
-        return "home page"
+    path = urlsplit(url).path or "/"
     if LISTING_PATH.match(path):
         return f"listing URL {path}"
-    if LISTING_QUERY.search(parts.query) and not re.search(r"(?:^|&)(?:p|page_id)=\d", parts.query):
-        return f"listing URL ?{parts.query}"
     if "single" in body_classes or not _is_wordpress(tree, body_classes):
         return None
-    if body_classes & WP_LISTING_CLASSES:
-        return "listing template (" + " ".join(sorted(body_classes & WP_LISTING_CLASSES)) + ")"
+    listing = body_classes & WP_LISTING_CLASSES
+    if _singular(body_classes):
+        listing -= {"home"}  # a static front page: one page, whatever the URL
+    if listing:
+        return "listing template (" + " ".join(sorted(listing)) + ")"
     slug = unquote(path.rstrip("/").rsplit("/", 1)[-1]).removesuffix(".html")
     if "page" in body_classes and body_classes & WP_PAGE_CLASSES and UTILITY_SLUG.match(slug):
         return "static page template"
     return None
 
 
-def _soft_reason(tree, url: str, body_classes: set[str], has_article_ld: bool) -> str | None:
-    path = urlsplit(url).path or "/"
+def _singular(body_classes: set[str]) -> bool:
+    """WordPress renders the page with a singular template (one post or page)."""
+    return bool(body_classes & SINGULAR_CLASSES) or any(c.startswith(("postid-", "page-id-")) for c in body_classes)
+
+
+def _url_reason(url: str) -> str | None:
+    """What the URL alone suggests: the site's home, or a listing query (?page=2, ?s=, ?cat=).
+    Only a suggestion: an article can sit at the home URL or carry `&page=1`."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if path in ("", "/") and not parts.query:
+        return "home page"
+    if LISTING_QUERY.search(parts.query) and not re.search(r"(?:^|&)(?:p|page_id)=\d", parts.query):
+        return f"listing URL ?{parts.query}"
     if TAXONOMY_PATH.match(path):
         return f"listing URL {path}"
+    return None
+
+
+def _soft_reason(tree, url: str, body_classes: set[str], has_article_ld: bool) -> str | None:
+    reason = _url_reason(url)
+    if reason:
+        return reason
     if _is_wordpress(tree, body_classes) and "single" not in body_classes:
         if body_classes & WP_SOFT_LISTING_CLASSES:
             return "listing template (archive)"
@@ -116,22 +136,46 @@ def _soft_reason(tree, url: str, body_classes: set[str], has_article_ld: bool) -
     if og_type in ARTICLE_OG_TYPES:
         return None
     count = len(teasers(tree))
-    if count >= 3:
+    if count >= LISTING_TEASERS:
         return f"listing of {count} teasers"
     return None
 
 
-def listing_reason(tree, url: str, has_article_ld: bool) -> str | None:
-    """Why the page is not a single article (a short phrase), or None when it may be one."""
+@dataclass(frozen=True)
+class PageKind:
+    """The page-type verdict: `reason` why it is not a single article (None when it may be one);
+    `provisional` when the page is still one story if its body holds enough text (a short story
+    on a singular page that a URL or template only suggested was something else)."""
+
+    reason: str | None
+    provisional: bool = False
+
+
+def page_kind(tree, url: str, has_article_ld: bool) -> PageKind:
+    """Decide from the page whether it is one story; the URL only suggests (see the module docstring)."""
     body_classes = set((tree.xpath("string(//body/@class)") or "").split())
     reason = _hard_reason(tree, url, body_classes)
     if reason:
-        return reason
+        return PageKind(reason)
     reason = _soft_reason(tree, url, body_classes, has_article_ld)
     if reason is None:
-        return None
-    if has_article_ld or tree.xpath('//meta[@property="article:published_time"]'):
-        return None
-    if prose_outside_teasers(tree, teasers(tree)) >= PROSE_MIN:
-        return None
-    return reason
+        return PageKind(None)
+    found = teasers(tree)
+    dated = has_article_ld or bool(tree.xpath('//meta[@property="article:published_time"]'))
+    if reason == "home page":
+        # the site's home is one story only when the page says so: a singular template or an
+        # Article of its own, and no list of teasers
+        if len(found) >= LISTING_TEASERS or not (dated or _singular(body_classes)):
+            return PageKind(reason)
+        return PageKind(None if prose_outside_teasers(tree, found) >= PROSE_MIN else reason, provisional=True)
+    if dated or prose_outside_teasers(tree, found) >= PROSE_MIN:
+        return PageKind(None)
+    og_type = (tree.xpath('string(//meta[@property="og:type"]/@content)') or "").strip().lower()
+    one_page = _singular(body_classes) or og_type in ARTICLE_OG_TYPES
+    return PageKind(reason, provisional=one_page and len(found) < LISTING_TEASERS)
+
+
+def listing_reason(tree, url: str, has_article_ld: bool) -> str | None:
+    """Why the page is not a single article (a short phrase), or None when it may be one."""
+    kind = page_kind(tree, url, has_article_ld)
+    return None if kind.provisional else kind.reason

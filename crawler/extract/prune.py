@@ -23,6 +23,7 @@ WORDPRESS_BLOCK_THEMES = (
     ".wp-block-post-author",
     ".wp-block-post-terms",
     ".wp-block-post-date",
+    ".post-nav-links",  # wp_link_pages(): "Pages: 1 2 3" of a multi-page post
 )
 
 # Classic themes (twentyten .. twentytwentyone and most commercial themes).
@@ -38,6 +39,7 @@ WORDPRESS_CLASSIC_THEMES = (
     ".navigation.post-navigation",
     ".post-navigation",
     ".nav-links",
+    ".page-links",  # twentytwentyone's wp_link_pages() wrapper
     ".entry-footer",
     ".entry-meta",
     ".author-bio",

@@ -357,9 +357,11 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
         published = (None if _older_media(page, updates) else _stand_in(text_mod, header_mod, updates)
                      ) or _detected(page, now, updates)
     zone = get_zone(hints.get("timezone"))
-    offsets = _site_offsets(page, ld_pub, ld_mod, meta_pub, meta_mod, *header_pub, *header_mod)
-    published = _settle(published, zone, offsets)
-    modified = _settle(modified, zone, offsets)
+    found = (ld_pub, ld_mod, meta_pub, meta_mod, *header_pub, *header_mod)
+    offsets = _site_offsets(page, *found)
+    stated = _stated(page, *found)
+    published = _settle(_same_instant(published, stated), zone, offsets)
+    modified = _settle(_same_instant(modified, stated), zone, offsets)
     if published and modified and not _later(modified.moment, published.moment):
         modified = None
     return published, modified
@@ -433,6 +435,30 @@ def _site_offsets(page: Page, *found: Dated | None) -> list[datetime]:
         if moment is not None and moment.tzinfo is not None:
             stated.append(moment)
     return [m for m in stated if m.utcoffset()]
+
+
+def _stated(page: Page, *found: Dated | None) -> list[datetime]:
+    """Every instant the page states with an offset (zero included): its metadata, header dates
+    and `<time datetime>` values."""
+    stated = [d.moment for d in found if d and d.moment.tzinfo is not None]
+    for value in page.tree.xpath("//time/@datetime")[:50]:
+        moment = parse_datetime(value)
+        if moment is not None and moment.tzinfo is not None:
+            stated.append(moment)
+    return stated
+
+
+def _same_instant(dated: Dated | None, stated: list[datetime]) -> Dated | None:
+    """A naive time ('2023-04-28T19:20:36') that the page states elsewhere with its offset
+    ('2023-04-28T19:20:36+02:00') keeps that offset: the same wall clock to the minute, read
+    where it is written out in full."""
+    if dated is None or dated.moment.tzinfo is not None or not (dated.moment.hour or dated.moment.minute):
+        return dated
+    wall = dated.moment.replace(second=0, microsecond=0)
+    for moment in stated:
+        if moment.replace(tzinfo=None, second=0, microsecond=0) == wall:
+            return Dated(dated.moment.replace(tzinfo=moment.tzinfo), dated.origin)
+    return dated
 
 
 def _settle(dated: Dated | None, zone, offsets: list[datetime]) -> Dated | None:

@@ -25,15 +25,17 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
+from w3lib.url import add_or_replace_parameter
 
 from crawler.completeness import resumable
 from crawler.discovery import feed_links, page_links, parse_feed, read_sitemap, sitemaps_from_robots
 from crawler.discovery.sitemaps import crawl_delay
-from crawler.discovery.wordpress import NON_POST_SITEMAP, api_root, parse_posts, posts_url
+from crawler.discovery.wordpress import NON_POST_SITEMAP, api_root, fallback_urls, parse_posts, posts_url
 from crawler.extract import Article, Rejection, extract_article
 from crawler.extract.dates import parse_datetime
 from crawler.sources import Source, SourceError, entry_url, load_sources, parse_since
 from crawler.spiders.listings import Verdict, url_shape
+from crawler.spiders.multipage import StoryParts
 from crawler.spiders.site import SiteState
 from crawler.stats import inc
 from crawler.urls import canonical_url, site_name_of
@@ -209,6 +211,9 @@ class NewsSpider(scrapy.Spider):
             spider.store = None
         # A first crawl into a fresh store has nothing to skip: no lookups per discovered URL.
         spider.store_was_empty = spider.store is not None and spider.store.is_empty()
+        if spider.store is not None and not spider.store_was_empty:
+            for site in spider.sites.values():  # what earlier crawls learned of each source's boilerplate
+                site.boilerplate.hint = spider.store.boilerplate(site.name)
         spider.revisit_days = settings.getfloat("NEWS_REVISIT_DAYS")
         if spider.store is not None and not spider.store_was_empty:
             for site in spider.sites.values():  # a cut crawl is resumed: stored stories do not stop listings
@@ -402,11 +407,12 @@ class NewsSpider(scrapy.Spider):
         for entry in recent:
             yield from self._page(site, entry.url, entry.hints())
         paged = response.meta.get("paged")
-        # WordPress feeds page with ?paged=N; stop at a 404, an empty or too old page, or one that
-        # brings nothing new (a server that ignores ?paged would otherwise loop forever)
-        if paged and new:
-            yield from self._discovery(site, urljoin(response.url, f"?paged={paged + 1}"), self.parse_feed,
-                                       "feed", paged=paged + 1)
+        # WordPress feeds page with ?paged=N; stop at a 404, an empty or too old page, or a later
+        # page that brings nothing new (a server that ignores ?paged would otherwise loop forever).
+        # Page 1 may repeat another feed of the site (RSS and Atom list the same posts).
+        if paged and (new or paged == 1 and recent):
+            yield from self._discovery(site, add_or_replace_parameter(response.url, "paged", str(paged + 1)),
+                                       self.parse_feed, "feed", paged=paged + 1)
 
     def parse_archive(self, response: Response) -> Iterator[Any]:
         """A page of a declared archive pattern: its links, then the next page while it gives new ones."""
@@ -453,8 +459,34 @@ class NewsSpider(scrapy.Spider):
 
     def _wordpress_fallbacks(self, site: SiteState, why: str) -> Iterator[scrapy.Request]:
         self.logger.info("%s; discovering through sitemaps and feeds", why)
-        yield from self._open_sitemaps(site, ("/wp-sitemap.xml", *SITEMAP_PROBES))
-        yield from self._discovery(site, urljoin(site.base_url, "/feed/atom/"), self.parse_feed, "feed", paged=1)
+        sitemaps, feed = fallback_urls(site.wordpress_api or urljoin(site.base_url, "wp-json/"))
+        yield from self._open_sitemaps(site, (*sitemaps, *SITEMAP_PROBES))
+        for request in self._discovery(site, feed, self.parse_held_feed, "feed", errback=self.held_feed_failed,
+                                       paged=1):
+            site.rest_pending += 1  # page requests wait for the feed's dates, as for REST's
+            yield request
+
+    def parse_held_feed(self, response: Response) -> Iterator[Any]:
+        """A page of the paged feed that stands in for a closed REST API: page requests wait until
+        its last page, so each post is fetched once, with the feed's dates (Atom `<updated>` is
+        the only modified time a stock WordPress publishes without REST)."""
+        site = self._site(response)
+        following = False
+        for item in self.parse_feed(response):
+            if isinstance(item, scrapy.Request) and item.meta.get("paged"):
+                # The next page is no hop (Scrapy's depth_reset): DEPTH_LIMIT never cuts a productive
+                # feed, and the page requests it holds back go out shallow.
+                item = item.replace(callback=self.parse_held_feed, errback=self.held_feed_failed, dont_filter=True)
+                item.meta["depth_reset"] = True
+                following = True
+            yield item
+        if not following:
+            yield from self._rest_done(site)
+
+    def held_feed_failed(self, failure: Failure) -> Iterator[Any]:
+        """The held feed chain ends at a failed page (WordPress answers 404 past the last one)."""
+        yield from self.discovery_failed(failure)
+        yield from self._rest_done(self.sites[failure.request.meta["site"]])
 
     def _rest_done(self, site: SiteState) -> Iterator[scrapy.Request]:
         """One REST page less to wait for; at zero, the parked page requests go out."""
@@ -473,7 +505,7 @@ class NewsSpider(scrapy.Spider):
             link_header = b", ".join(response.headers.getlist(b"Link")).decode("latin-1")
             site.wordpress_api = api_root(link_header, html, response.url)
             if not site.wordpress_api and site.config.kind == "wordpress":
-                site.wordpress_api = urljoin(site.base_url, "/wp-json/")
+                site.wordpress_api = urljoin(site.base_url, "wp-json/")
         if not site.wordpress_api:
             yield from self._open_sitemaps(site)
             return
@@ -526,11 +558,12 @@ class NewsSpider(scrapy.Spider):
         hints = {**hints, "prune": config.prune, "timezone": config.timezone, "language": config.language}
         kwargs = {"content_type": content_type, "min_body_chars": self.settings.getint("NEWS_MIN_BODY_CHARS"),
                   **{k: v for k, v in hints.items() if v}}
+        if site.boilerplate.hint:
+            kwargs["boilerplate"] = site.boilerplate.hint
         try:
-            if self.pool is not None:
-                result = await self.pool.extract(response.body, response.url, **kwargs)
-            else:
-                result = extract_article(response.body, response.url, **kwargs)
+            result = await StoryParts(self._extract_html, self.crawler.engine.download_async, self.crawler.stats,
+                                      self.settings.getint("NEWS_MAX_STORY_PARTS"), self.logger
+                                      ).article(response, kwargs, site.name)
         except WorkerFailed as failure:
             inc(self.crawler.stats, f"extract/{failure.reason}", site.name)
             return self._reject(site, response.url, failure.reason, str(failure), response.status)
@@ -540,6 +573,7 @@ class NewsSpider(scrapy.Spider):
         result.source = site.name
         if isinstance(result, Article):
             self._count_fields(site, result)
+            self._learn_boilerplate(site, response.body)
             result.fetched_at = _now()
             result.fetched_from = (response.request.meta.get("redirect_urls") or [response.url])[0]
             if _before(result.published_at, config.since):
@@ -548,6 +582,21 @@ class NewsSpider(scrapy.Spider):
         else:
             result.status = response.status
         return result
+
+    async def _extract_html(self, body: bytes, url: str, kwargs: dict) -> Article | Rejection:
+        """extract_article in a worker process (or here when NEWS_EXTRACT_WORKERS is 0)."""
+        if self.pool is not None:
+            return await self.pool.extract(body, url, **kwargs)
+        return extract_article(body, url, **kwargs)
+
+    def _learn_boilerplate(self, site: SiteState, page: bytes) -> None:
+        """Learn the blocks a source repeats once enough of its articles were seen; keep them."""
+        learned = site.boilerplate.add(page)
+        if learned is None:
+            return
+        inc(self.crawler.stats, "boilerplate/learned", site.name)
+        if self.store is not None:
+            self.store.save_boilerplate(site.name, learned)
 
     def _count_fields(self, site: SiteState, article: Article) -> None:
         """Extraction fill counts per source, for the run's health (crawler.health)."""
@@ -627,6 +676,7 @@ class NewsSpider(scrapy.Spider):
         """Park the request while WordPress REST is pending, else spend the source's budget on it."""
         if site.rest_pending > 0:
             site.parked.append(request)
+            site.hints_by_url.setdefault(canonical_url(request.url), {})  # hints found while it waits still count
         elif site.take_budget(self.crawler.stats):
             yield request
 

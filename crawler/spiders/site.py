@@ -8,6 +8,7 @@ import scrapy
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
+from crawler.extract.boilerplate import SiteLearner
 from crawler.sources import Source
 from crawler.spiders.listings import ListingPolicy, url_shape  # noqa: F401  (url_shape: re-exported)
 from crawler.stats import inc
@@ -44,6 +45,7 @@ class SiteState:
         self.listings = ListingPolicy(patience, probation)
         self.resume = False  # the source's last crawl was incomplete: stored stories do not stop listings
         self.pages_requested = 0
+        self.boilerplate = SiteLearner()  # blocks its article pages repeat (crawler/extract/boilerplate.py)
 
     def is_on_site(self, url: str, stats: StatsCollector) -> bool:
         """Only http(s) URLs on the site's host and port are requested; others are counted."""

@@ -1,0 +1,219 @@
+"""Boilerplate learned from a site: blocks that repeat across a source's article pages.
+
+One page cannot tell its sign-up box from its story; a site can. `learn_boilerplate(pages)`
+reads several article pages of one source and keeps the blocks seen on at least `min_share` of
+them (and on `min_pages` or more):
+
+- by text: a block element (div, section, aside, p, ul, form, figure, ...) whose normalised text
+  (case folded, whitespace squashed, digits as 0) is the same on those pages: newsletter boxes,
+  consent notices, promos, author boxes, disclaimers;
+- by structure: a link-dense block whose tag, class and id words are the same on those pages,
+  found once on each, while its text changes: "read more" strips, related-story lists, tag
+  clouds (a layout class used all over a page names no box).
+
+`strip_boilerplate(tree, learned)` removes those blocks from a page's tree, outermost first, and
+never one that holds a large share of the page's prose (the story's own container repeats its
+class on every page too). Both are pure; `extract_article(html, url, boilerplate=learned)` applies
+it before the body is read. `Boilerplate.to_json()` / `from_json()` keep it in the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .prose import NOT_TEXT
+
+BLOCK_TAGS = ("div", "section", "aside", "p", "ul", "ol", "dl", "form", "figure", "figcaption", "blockquote",
+              "table", "header", "footer", "nav", "details", "h2", "h3", "h4", "h5", "h6", "span", "small", "li")
+
+
+@dataclass(frozen=True)
+class LearnConfig:
+    """Thresholds of learning and stripping, in one place."""
+
+    min_share: float = 0.6  # a block seen on this share of the article pages is boilerplate ...
+    min_pages: int = 3  # ... and on at least this many of them
+    min_chars: int = 20  # shorter texts ("Share", "Menu") are too common to be a site's own
+    max_chars: int = 3000  # longer blocks are stories or whole pages, not boxes
+    link_density: float = 0.5  # a structural block has at least this share of its text in links
+    max_prose_share: float = 0.3  # a block holding more of the page's paragraph text is kept
+
+
+CONFIG = LearnConfig()
+_DIGITS = re.compile(r"\d+")
+_WORD = re.compile(r"[a-z]+")
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """What a site repeats: text keys and structural keys of its boilerplate blocks."""
+
+    texts: frozenset[str] = frozenset()
+    structures: frozenset[str] = frozenset()
+    pages: int = 0
+    examples: tuple[str, ...] = field(default=(), compare=False)  # a few of the texts, for people
+
+    def __bool__(self) -> bool:
+        return bool(self.texts or self.structures)
+
+    def to_json(self) -> str:
+        return json.dumps({"texts": sorted(self.texts), "structures": sorted(self.structures), "pages": self.pages,
+                           "examples": list(self.examples)}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, value: str | dict | None) -> "Boilerplate":
+        if not value:
+            return cls()
+        data = json.loads(value) if isinstance(value, str) else value
+        return cls(frozenset(data.get("texts", ())), frozenset(data.get("structures", ())), int(data.get("pages", 0)),
+                   tuple(data.get("examples", ())))
+
+
+def normal_text(text: str) -> str:
+    """Text as compared across pages: case folded, digits as 0, whitespace squashed."""
+    return _DIGITS.sub("0", " ".join(text.split()).casefold())
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _structure_key(element) -> str | None:
+    """'tag.class words#id words' of an element that names itself, else None."""
+    names = " ".join(sorted(set(_WORD.findall(_DIGITS.sub("", (element.get("class") or "").lower())))))
+    ident = " ".join(_WORD.findall(_DIGITS.sub("", (element.get("id") or "").lower())))
+    if not names and not ident:
+        return None
+    return f"{element.tag}.{names}#{ident}"
+
+
+def _links_share(element, length: int) -> float:
+    linked = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+    return linked / length if length else 0.0
+
+
+def _root(tree):
+    body = tree.find("body") if hasattr(tree, "find") else None
+    return body if body is not None else tree
+
+
+def _blocks(tree, config: LearnConfig) -> Iterable[tuple[Any, str, str | None, bool]]:
+    """(element, normal text, structure key, link-dense) for the block elements of a page."""
+    for element in _root(tree).iter(*BLOCK_TAGS):
+        if any(a.tag in NOT_TEXT for a in element.iterancestors()):
+            continue
+        text = normal_text(element.text_content())
+        if not config.min_chars <= len(text) <= config.max_chars:
+            continue
+        structure = _structure_key(element)
+        dense = structure is not None and _links_share(element, len(text)) >= config.link_density
+        yield element, text, structure, dense
+
+
+def _parse(page):
+    if isinstance(page, (str, bytes)):
+        from .article import _parse as parse_html
+        from .decode import decode_html
+
+        text = decode_html(page)[0] if isinstance(page, bytes) else page
+        return parse_html(text)
+    return page
+
+
+def learn_boilerplate(pages: Iterable[Any], config: LearnConfig = CONFIG) -> Boilerplate:
+    """The blocks repeated across `pages` (HTML text, bytes or lxml trees of one source's articles)."""
+    texts: Counter = Counter()
+    structures: Counter = Counter()
+    samples: dict[str, str] = {}
+    count = 0
+    for page in pages:
+        tree = _parse(page)
+        if tree is None:
+            continue
+        count += 1
+        seen_texts, shapes, dense_shapes = set(), Counter(), set()
+        for _element, text, structure, dense in _blocks(tree, config):
+            key = _text_key(text)
+            seen_texts.add(key)
+            samples.setdefault(key, text)
+            shapes[structure] += 1
+            if dense:
+                dense_shapes.add(structure)
+        texts.update(seen_texts)
+        # a named box found once on the page ("related-posts"), not a layout class used all over it
+        structures.update(s for s in dense_shapes if shapes[s] == 1)
+    needed = max(config.min_pages, config.min_share * count)
+    if count < config.min_pages:
+        return Boilerplate(pages=count)
+    repeated = frozenset(k for k, n in texts.items() if n >= needed)
+    shapes = frozenset(k for k, n in structures.items() if n >= needed)
+    examples = tuple(sorted((samples[k] for k in repeated), key=len, reverse=True)[:5])
+    return Boilerplate(repeated, shapes, count, tuple(e[:120] for e in examples))
+
+
+def _paragraph_chars(root) -> tuple[int, dict]:
+    """(all paragraph characters of the page, paragraph characters under each element)."""
+    weights: dict = {}
+    total = 0
+    for paragraph in root.iter("p"):
+        length = len(" ".join(paragraph.text_content().split()))
+        if length < 80:
+            continue
+        total += length
+        for ancestor in paragraph.iterancestors():
+            weights[ancestor] = weights.get(ancestor, 0) + length
+        weights[paragraph] = weights.get(paragraph, 0) + length
+    return total, weights
+
+
+def strip_boilerplate(tree, learned: Boilerplate, config: LearnConfig = CONFIG) -> int:
+    """Remove the blocks of `tree` that `learned` names, outermost first; return how many went."""
+    if not learned:
+        return 0
+    from .prune import remove
+
+    root = _root(tree)
+    total, weights = _paragraph_chars(root)
+    limit = config.max_prose_share * total
+    doomed = []
+    for element, text, structure, dense in _blocks(tree, config):
+        if weights.get(element, 0) > limit and total:
+            continue
+        if _text_key(text) in learned.texts or (dense and structure in learned.structures):
+            doomed.append(element)
+    marked = set(doomed)
+    removed = 0
+    for element in doomed:
+        if not any(a in marked for a in element.iterancestors()):
+            remove(element)
+            removed += 1
+    return removed
+
+
+LEARN_AFTER = 20  # article pages of a source seen before its boilerplate is learned
+
+
+class SiteLearner:
+    """A source's boilerplate during a crawl: what was learned before (from the store), or
+    learned once `after` article pages of the source have been seen in this run."""
+
+    def __init__(self, learned: str | None = None, after: int = LEARN_AFTER) -> None:
+        self.hint = learned or None  # JSON, passed to extract_article as `boilerplate`
+        self.after = after
+        self._pages: list[bytes | str] = []
+
+    def add(self, page: bytes | str) -> str | None:
+        """Keep an article page; return the learned JSON when this page completes the sample."""
+        if self.hint is not None or self.after <= 0:
+            return None
+        self._pages.append(page)
+        if len(self._pages) < self.after:
+            return None
+        learned, self._pages = learn_boilerplate(self._pages), []
+        self.hint = learned.to_json()
+        return self.hint
