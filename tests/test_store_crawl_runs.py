@@ -149,3 +149,24 @@ def test_a_real_crawl_of_several_sources_records_one_row_each(tmp_path, site_ser
         assert run.stored_new == counts[name] > 0
         assert run.fetched == result.stats[f"news/sources/{name}/pages/fetched"]
     assert sum(r.stored_new for r in runs.values()) == result.stats["news/stored/new"]
+
+
+def test_a_running_row_left_by_a_killed_crawl_becomes_killed_at_the_next_start(tmp_path):
+    class OneSourceSpider(Spider):
+        name = "news"
+        sites = {"gulf-wire": object()}
+
+    def opened(run_id: str) -> CrawlRunsExtension:
+        crawler = get_crawler(OneSourceSpider, {"NEWS_DB_PATH": str(tmp_path / "news.db"), "NEWS_RUN_ID": run_id})
+        extension = CrawlRunsExtension.from_crawler(crawler)
+        extension.spider_opened(OneSourceSpider())
+        return extension
+
+    opened("first")  # SIGKILLed: it never closes
+    with Store(tmp_path / "news.db") as store:
+        assert [(r.run_id, r.finish_reason, r.finished_at) for r in store.runs()] == [("first", "running", None)]
+    second = opened("second")
+    second.spider_closed(OneSourceSpider(), "finished")
+    with Store(tmp_path / "news.db") as store:
+        reasons = {r.run_id: r.finish_reason for r in store.runs()}
+    assert reasons == {"first": "killed", "second": "finished"}
