@@ -536,7 +536,10 @@ class NewsSpider(scrapy.Spider):
             return
         inc(self.crawler.stats, "boilerplate/learned", site.name)
         if self.store is not None:
-            self.store.save_boilerplate(site.name, learned)
+            try:
+                self.store.save_boilerplate(site.name, learned)
+            except (sqlite3.Error, OSError) as exc:  # a full or read-only disk: the store pipeline says so
+                self.logger.warning("%s: could not keep the learned boilerplate: %s", site.name, exc)
 
     def _count_fields(self, site: SiteState, article: Article) -> None:
         """Extraction fill counts per source, for the run's health (crawler.health)."""
