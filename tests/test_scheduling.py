@@ -8,6 +8,7 @@ import configparser
 import re
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -58,12 +59,28 @@ def test_the_crontab_line_runs_as_written(tmp_path, site_server):
     assert variables == {"NEWS_HOME": UNIT_HOME} and (hour, day, month, weekday) == ("*", "*", "*", "*")
     assert "%" not in command  # cron would turn it into a newline
 
+    def cron(home: Path) -> subprocess.CompletedProcess:
+        env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "SHELL": "/bin/sh", "NEWS_HOME": str(home)}  # cron's
+        return subprocess.run(["/bin/sh", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=300)
+
     home = checkout(tmp_path, site_server("gulf-wire"))
-    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "SHELL": "/bin/sh", "NEWS_HOME": str(home)}  # cron's
-    run = subprocess.run(["/bin/sh", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True,
-                         timeout=300)
+    run = cron(home)
     assert_crawled(home, run)
     assert run.stdout == "" and run.stderr == ""  # with LOG_FILE, a good run gives cron nothing to mail
+
+    # a run that fails (here: news.db is another program's database) gives cron one line to mail
+    failing = tmp_path / "failing"
+    failing.mkdir()
+    home = checkout(failing, site_server("gulf-wire"))
+    foreign = sqlite3.connect(home / "news.db")
+    foreign.execute("CREATE TABLE notes (text TEXT)")
+    foreign.close()
+    run = cron(home)
+    assert run.returncode == 0 and run.stderr == ""  # the echo ran
+    assert run.stdout == f"news crawl failed: exit status 1, see {home}/crawl.log\n"
+    errors = [line for line in (home / "crawl.log").read_text().splitlines() if " ERROR: " in line]
+    assert len(errors) == 1 and "not a news store" in errors[0]
 
 
 def units() -> dict[str, str]:
