@@ -97,7 +97,7 @@ class CrawlRunsExtension:
             "finish_reason": stats.get("finish_reason") or reason,
         }
         try:
-            with Store(self.db_path) as store, store.db.atomic():
+            with Store(self.db_path, write=True) as store, store.db.atomic():
                 runs = []
                 for source in sources:
                     health = health_of(per_source(stats, source))
@@ -111,7 +111,8 @@ class CrawlRunsExtension:
                                                  complete=complete, incomplete=incomplete,
                                                  **run_row(stats, source if len(sources) > 1 else None)))
         except (sqlite3.Error, OSError) as exc:  # the store itself failed: the pipeline said so already
-            logger.error("could not record crawl run %s in %s: %s", self.run_id, self.db_path, exc)
+            logger.log(logging.DEBUG if times["finish_reason"] == "store_error" else logging.ERROR,
+                       "could not record crawl run %s in %s: %s", self.run_id, self.db_path, exc)
             return
         except Exception:  # the crawl is over; losing its summary rows must not hide its results
             logger.exception("could not record crawl run %s in %s", self.run_id, self.db_path)

@@ -30,7 +30,7 @@ class DedupePipeline:
 
     def open_spider(self) -> None:
         try:
-            self.store = Store(self.db_path)
+            self.store = Store(self.db_path, write=True)
         except (sqlite3.Error, OSError):  # the store pipeline reports it and stops the crawl
             self.store = None
         # in a store that was empty, only this run's own stories (self.seen, self.hashes) are stored

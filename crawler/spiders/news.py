@@ -134,7 +134,7 @@ class NewsSpider(scrapy.Spider):
         spider.allowed_domains = sorted({site.host for site in spider.sites.values()})
         spider.recrawl_all = crawler.settings.get("NEWS_RECRAWL") == "all"
         try:  # what is stored already, and the HTTP validators of feeds and sitemaps
-            spider.store = Store(crawler.settings.get("NEWS_DB_PATH")) if sources else None
+            spider.store = Store(crawler.settings.get("NEWS_DB_PATH"), write=True) if sources else None
         except (sqlite3.Error, OSError):  # the store pipeline reports it and stops the crawl
             spider.store = None
         # A first crawl into a fresh store has nothing to skip: no lookups per discovered URL.
