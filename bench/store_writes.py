@@ -40,7 +40,7 @@ def make_articles(count: int, seed: int = 7) -> list[dict]:
 
 def rows_per_second(articles: list[dict], batch: int, path: Path, synchronous: str) -> float:
     path.unlink(missing_ok=True)
-    with Store(path) as store:
+    with Store(path, write=True) as store:
         store.db.execute(f"PRAGMA synchronous = {synchronous}")
         started = time.perf_counter()
         for start in range(0, len(articles), batch):

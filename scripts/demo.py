@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))
 
 from crawler.devserver import serve_site  # noqa: E402
 from crawler.sources import load_sources  # noqa: E402
-from storage import Store  # noqa: E402
+from storage import Store, StoreError  # noqa: E402
 
 
 def main() -> int:
@@ -36,7 +36,12 @@ def main() -> int:
     )
     for server in servers:
         server.shutdown()
-    with Store(db_path) as store:
+    try:
+        store = Store(db_path)
+    except StoreError as error:  # the crawl made no store (its log above says why)
+        print(f"demo: {error}", file=sys.stderr)
+        return 1
+    with store:
         print()
         print("articles stored per source:")
         for source, count in store.counts_by_source().items():

@@ -16,7 +16,7 @@ import click
 
 from .records import StoredArticle
 from .schema import ARTICLE_COLUMNS, JSON_COLUMNS
-from .store import Store, utc_bound
+from .store import Store, StoreError, utc_bound
 
 
 class IsoDate(click.ParamType):
@@ -34,10 +34,24 @@ class IsoDate(click.ParamType):
 
 
 def _open(ctx: click.Context) -> Store:
+    """The --db store, read-only; a file that is not a usable store ends the command with one line."""
     path = Path(ctx.obj)
     if not path.is_file():
         raise click.ClickException(f"no store at {path}: crawl first, or pass --db PATH (or set NEWS_DB_PATH)")
-    return ctx.with_resource(Store(path))
+    try:
+        return ctx.with_resource(Store(path))
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+
+
+class StoreGroup(click.Group):
+    """Commands over one store: an SQLite error while reading (a damaged file) is one line, exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except sqlite3.Error as error:
+            raise click.ClickException(f"cannot read the store {ctx.obj}: {error}") from error
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -61,7 +75,7 @@ source_option = click.option("--source", help="Only this source.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per line for lists).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=StoreGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", envvar="NEWS_DB_PATH", default="news.db", show_default=True,
               type=click.Path(dir_okay=False), help="The store to read (default: $NEWS_DB_PATH, else news.db).")
 @click.pass_context
@@ -302,6 +316,33 @@ def _complete(summary) -> str:
     if summary.complete is None:
         return ""
     return "yes" if summary.complete else "NO"
+
+
+@main.command()
+@click.pass_context
+def migrate(ctx: click.Context) -> None:
+    """Upgrade the store to this version's schema, printing each migration applied.
+
+    Readers never change the file they read: a store written by an older version is upgraded by
+    the next crawl into it, or by this command. Safe while a crawl runs (the migrations wait for
+    its write) and when nothing is pending.
+
+    \b
+    Example:
+        news-store --db news.db migrate
+    """
+    path = Path(ctx.obj)
+    if not path.is_file():
+        raise click.ClickException(f"no store at {path}: nothing to migrate (a crawl creates the store)")
+    try:
+        store = ctx.with_resource(Store(path, write=True))
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    for name in store.applied_now:
+        click.echo(f"applied {name}")
+    version = store.schema_version()
+    click.echo(f"store {path} is at schema {version} ({store.stats().schema})"
+               + ("" if store.applied_now else ": nothing to do"))
 
 
 METADATA = "datasette-metadata.json"

@@ -163,19 +163,21 @@ def m0009_source_boilerplate(db: Database) -> None:
                                     if_not_exists=True)
 
 
-def migrate(db: Database) -> None:
-    """Bring `db` to the newest schema, in one write transaction.
+def migrate(db: Database) -> list[str]:
+    """Bring `db` to the newest schema, in one write transaction; the names of the migrations applied.
 
     The read-only check keeps opening an up-to-date store cheap; BEGIN IMMEDIATE makes concurrent
     openers (pipelines, extension, CLI, parallel crawls) wait for each other instead of racing to
     apply the same migration. Each migration still runs in its own savepoint.
     """
     if not migrations.pending(db):
-        return
+        return []
     db.execute("BEGIN IMMEDIATE")
     try:
+        names = [m.name for m in migrations.pending(db)]  # none when a concurrent opener was first
         migrations.apply(db)
     except BaseException:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+    return names

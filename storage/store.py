@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -41,21 +42,120 @@ def _sqlite_time(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S")  # the form SQLite's datetime() returns
 
 
+class StoreError(sqlite3.DatabaseError):
+    """A file that cannot serve as the news store: missing (for reading), not SQLite, another
+    program's SQLite database, or a store older than this version reads. The message is one line
+    meant for the user. A `sqlite3.DatabaseError`, so store-error handlers catch it as such."""
+
+
+def _kind(db: Database) -> str:
+    """'new' (no table yet), 'news' (our store), or 'foreign' (tables, none of them ours).
+    Reads only sqlite_master and our migration record; raises sqlite3.DatabaseError for a file
+    that is not SQLite at all."""
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+    if not tables:
+        return "new"
+    if migrations.applied(db) or "articles" in tables:
+        return "news"
+    return "foreign"
+
+
 class Store:
-    """Open (and migrate) the store at `path`. Writers batch; readers never need SQL.
+    """The store at `path`: read-only by default; `write=True` for the crawl (creates and migrates).
+
+    A reader (`Store(path)`) never changes the file: a read-only SQLite connection, no migration.
+    It refuses with a `StoreError` a missing file, a file that is not SQLite, another program's
+    SQLite database, and a store whose schema is older than this version (`news-store migrate`,
+    or the next crawl, upgrades it). A writer (`Store(path, write=True)`, or
+    `Store.open_for_writing(path)`) creates a missing or empty file, applies pending migrations
+    and refuses the same foreign files without touching them.
 
     One Store per thread (it holds one SQLite connection). Readers in other connections or
     processes read while a crawl writes: WAL, and a busy timeout for the rare lock.
     """
 
-    def __init__(self, path: str | Path = "news.db") -> None:
+    def __init__(self, path: str | Path = "news.db", *, write: bool = False) -> None:
         self.path = Path(path)
-        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        self.writable = write
+        self.applied_now: list[str] = []  # migrations this open applied (writers)
+        if not write and not self.path.is_file():
+            raise StoreError(f"no store at {self.path}")
+        conn = self._connect()
         self.db = Database(conn)
+        try:
+            try:
+                self._check()
+            except sqlite3.OperationalError as exc:  # SQLite cannot open it at all
+                if write or not self._read_only_folder():
+                    raise StoreError(f"cannot open {self.path}: {exc}{self._read_only_hint()}") from exc
+                # A reader of a WAL store on a read-only disk cannot make SQLite's -shm index:
+                # with no -wal there is nothing in flight, and the file is read as immutable.
+                conn.close()
+                conn = self._connect(immutable=True)
+                self.db = Database(conn)
+                self._check()
+            if write:  # only after the check: WAL mode rewrites the file's header
+                self.db.enable_wal()
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                self.applied_now = migrate(self.db)
+        except BaseException:
+            conn.close()
+            raise
+
+    def _connect(self, immutable: bool = False) -> sqlite3.Connection:
+        """A writer's connection, or a reader's read-only one (mode=ro: SQLite cannot write the
+        file, whatever a caller runs)."""
+        if self.writable:
+            return sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        uri = self.path.resolve().as_uri() + ("?immutable=1" if immutable else "?mode=ro")
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+
+    def _read_only_folder(self) -> bool:
+        """True when SQLite could not add its -shm/-wal files beside the store, and none exist."""
+        folder = self.path.resolve().parent
+        return not os.access(folder, os.W_OK) and not Path(f"{self.path}-wal").exists()
+
+    def _read_only_hint(self) -> str:
+        if not os.access(self.path, os.W_OK) or not os.access(self.path.resolve().parent, os.W_OK):
+            return " (the store or its folder is read-only)"
+        return ""
+
+    @classmethod
+    def open_for_writing(cls, path: str | Path = "news.db") -> "Store":
+        """`Store(path, write=True)`: the crawl's store, created or upgraded as needed."""
+        return cls(path, write=True)
+
+    def _check(self) -> None:
+        """Refuse what is not a news store this version can use (StoreError, one line)."""
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self.db.enable_wal()
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        migrate(self.db)
+        try:
+            kind = _kind(self.db)
+        except sqlite3.OperationalError:  # cannot open (permissions, a read-only disk, locked)
+            raise
+        except sqlite3.DatabaseError as exc:  # not a database, or its schema page is damaged
+            raise StoreError(f"{self.path} is not a news store: cannot read it as SQLite ({exc})") from exc
+        if kind == "foreign":
+            tables = sorted(r[0] for r in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall())
+            shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+            raise StoreError(f"{self.path} is an SQLite database but not a news store (tables: {shown}); "
+                             "refusing to use it, its file is left as it was")
+        if self.writable:
+            return
+        if kind == "new":
+            raise StoreError(f"{self.path} holds no news store yet (an empty database): crawl into it first")
+        pending = migrations.pending(self.db)
+        if pending:
+            have, need = self.schema_version(), len(migrations._migrations)
+            raise StoreError(
+                f"store {self.path} has schema {have}, this version needs {need} "
+                f"(missing {', '.join(m.name for m in pending)}): run `news-store --db {self.path} migrate` "
+                "(a crawl into it upgrades it too)")
+
+    def schema_version(self) -> int:
+        """How many of this version's migrations the store has applied."""
+        known = {m.name for m in migrations._migrations}
+        return sum(1 for m in migrations.applied(self.db) if m.name in known)
 
     def close(self) -> None:
         self.db.close()

@@ -213,7 +213,7 @@ def test_site_learner_learns_once_after_enough_articles_and_the_store_keeps_it(t
     results = [learner.add(page) for page in list(pages.values())[:5]]
     assert results[:4] == [None] * 4 and results[4] and learner.hint == results[4]
     assert learner.add(list(pages.values())[5]) is None  # learned once per run
-    with Store(tmp_path / "news.db") as store:
+    with Store(tmp_path / "news.db", write=True) as store:
         assert store.boilerplate("northern-courier") is None
         store.save_boilerplate("northern-courier", learner.hint)
         assert Boilerplate.from_json(store.boilerplate("northern-courier")) == Boilerplate.from_json(learner.hint)

@@ -19,7 +19,7 @@ from test_store import article, reject
 @pytest.fixture
 def db(tmp_path):
     path = tmp_path / "news.db"
-    with Store(path) as store:
+    with Store(path, write=True) as store:
         store.write_batch(
             [article(n) for n in range(1, 11)]
             + [article(11, title="In Diyala, the army meets the Peshmerga", source="tigris-daily",
@@ -128,7 +128,7 @@ def test_export_shows_a_progress_bar_only_on_a_terminal(db, tmp_path, monkeypatc
 def test_export_streams_in_constant_memory(tmp_path):
     path = tmp_path / "big.db"
     body = "A paragraph about the port. " * 150  # ~4 KB
-    with Store(path) as store:
+    with Store(path, write=True) as store:
         for start in range(0, 3000, 500):
             store.write_batch([article(n, body=f"{n} {body}", url=f"https://e/{n}") for n in range(start, start + 500)])
     tracemalloc.start()

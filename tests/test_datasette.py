@@ -34,7 +34,7 @@ def test_the_cli_rekeys_the_metadata_for_any_file_name(tmp_path):
 def test_datasette_serves_the_articles_table_with_search_and_facets(tmp_path):
     datasette_app = pytest.importorskip("datasette.app")
     path = tmp_path / "news.db"
-    with Store(path) as store:
+    with Store(path, write=True) as store:
         store.write_batch([
             article(1, title="Port expansion opens terminal", categories=["Business"]),
             article(2, title="In Diyala, the army meets the Peshmerga", categories=["Iraq", "Politics"],

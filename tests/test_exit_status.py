@@ -220,6 +220,9 @@ def test_the_readme_exit_status_table_is_the_code():
     assert set(table) == set(exitstatus.EXIT_STATUSES), table
     for status, (name, _) in table.items():
         assert getattr(exitstatus, name) == status, f"README calls {status} {name}"
+    # the scheduling section's own table (what to do for each) lists the same statuses
+    section = README_TEXT.split("## Running unattended", 1)[1].split("\n### ", 1)[0]
+    assert {int(s) for s in re.findall(r"^\| (\d+) \|", section, flags=re.M)} == set(exitstatus.EXIT_STATUSES)
 
 
 def test_a_script_bypassing_the_command_still_stops_before_any_request(tmp_path):

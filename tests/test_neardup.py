@@ -163,7 +163,7 @@ def store_items(db_path: Path, items: list[Article]) -> None:
         row = item.to_dict()
         row["cluster_id"] = item.cluster_id
         rows.append(row)
-    with Store(db_path) as store:
+    with Store(db_path, write=True) as store:
         store.write_batch(rows, bands={item.url: item.minhash_bands for item in items})
 
 
@@ -211,7 +211,7 @@ def test_the_pipeline_finds_stored_copies_and_their_cluster(tmp_path):
 
 def test_an_edit_keeps_its_cluster_and_a_row_stored_before_clustering_gets_no_bands(tmp_path):
     db_path = tmp_path / "news.db"
-    with Store(db_path) as store:  # as stored by a crawl without the cluster pipeline
+    with Store(db_path, write=True) as store:  # as stored by a crawl without the cluster pipeline
         store.write_batch([article("https://a.example/old/", "floods/erbil-flash-floods/wire.txt").to_dict()])
     cluster_pipeline = pipeline(db_path)
     edit = article("https://a.example/old/", "floods/erbil-flash-floods/kurdistan-today.txt")

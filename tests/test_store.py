@@ -43,7 +43,7 @@ def reject(n: int, reason: str = "not_article", **fields) -> dict:
 
 @pytest.fixture
 def store(tmp_path):
-    with Store(tmp_path / "news.db") as opened:
+    with Store(tmp_path / "news.db", write=True) as opened:
         yield opened
 
 
@@ -62,7 +62,7 @@ def test_a_store_from_the_first_schema_upgrades_without_losing_a_row(tmp_path):
     before = {r["url"]: r for r in old["articles"].rows}
     old.close()
 
-    with Store(path) as store:
+    with Store(path, write=True) as store:
         assert [m.name for m in migrations.applied(store.db)] == [m.name for m in migrations._migrations]
         after = {r["url"]: {k: r[k] for k in before[r["url"]]} for r in store.db["articles"].rows}
         assert after == before  # every row and value survives; later migrations may add columns
@@ -90,7 +90,7 @@ def test_repeated_rejects_of_an_older_store_merge_into_one_row(tmp_path):
 
 
 def test_opening_again_applies_nothing(tmp_path):
-    Store(tmp_path / "news.db").close()
+    Store(tmp_path / "news.db", write=True).close()
     with Store(tmp_path / "news.db") as store:
         assert migrations.pending(store.db) == []
         assert len(migrations.applied(store.db)) == len(migrations._migrations)
@@ -102,7 +102,7 @@ def test_the_first_migration_is_the_first_schema_version():
 
 def test_many_stores_opening_a_new_file_at_once_migrate_it_once(tmp_path):
     path = tmp_path / "news.db"
-    code = "import sys; from storage import Store; Store(sys.argv[1]).close()"
+    code = "import sys; from storage import Store; Store(sys.argv[1], write=True).close()"
     procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
              for _ in range(6)]
     errors = [p.communicate()[1] for p in procs]

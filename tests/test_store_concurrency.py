@@ -23,7 +23,7 @@ sys.path.insert(0, "tests")
 from test_store import article
 from storage import Store
 path, batches = sys.argv[1], int(sys.argv[2])
-with Store(path) as store:
+with Store(path, write=True) as store:
     print("ready", flush=True)
     for b in range(batches):
         rows = [article(n, url=f"https://w/{n}", title=f"Peshmerga {n}", body=f"Body {n}. " * 200)
@@ -34,7 +34,7 @@ with Store(path) as store:
 
 def test_readers_never_see_database_is_locked_while_batches_are_written(tmp_path):
     path = tmp_path / "news.db"
-    Store(path).close()
+    Store(path, write=True).close()
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), "40"], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert writer.stdout.readline().strip() == "ready"
@@ -82,13 +82,13 @@ def test_readers_never_see_database_is_locked_while_batches_are_written(tmp_path
     assert errors == []
     assert len(seen) > 5 and seen == sorted(seen)  # readers saw the store grow, batch by batch
     assert all(n % 200 == 0 for n in seen)  # and never half a batch
-    with Store(path) as store:
+    with Store(path, write=True) as store:
         assert store.count() == 8000 and len(list(store.articles(search="peshmerga"))) == 8000
 
 
 def test_a_long_read_does_not_hold_up_the_writer(tmp_path):
     path = tmp_path / "news.db"
-    with Store(path) as store:
+    with Store(path, write=True) as store:
         store.write_batch([article(n) for n in range(300)])
     with Store(path) as reader:
         rows = reader.articles()  # an open cursor: a read transaction stays open
@@ -96,7 +96,7 @@ def test_a_long_read_does_not_hold_up_the_writer(tmp_path):
         done = threading.Event()
 
         def write() -> None:
-            with Store(path) as writer:
+            with Store(path, write=True) as writer:
                 writer.write_batch([article(n) for n in range(300, 600)])
             done.set()
 

@@ -99,7 +99,7 @@ def test_a_crawl_with_no_sources_records_no_run(tmp_path):
     crawler = get_crawler(BadConfigSpider, {"NEWS_DB_PATH": str(tmp_path / "news.db")})
     extension = CrawlRunsExtension.from_crawler(crawler)
     extension.spider_closed(BadConfigSpider(), "finished")
-    with Store(tmp_path / "news.db") as store:
+    with Store(tmp_path / "news.db", write=True) as store:
         assert store.runs() == []
 
 

@@ -1,14 +1,15 @@
 """The live WordPress (../shared/wordpress) in the configurations users meet (issue #14, point 2):
 multi-page posts, plain permalinks, REST blocked and sitemaps off, 160 more posts only listings
 reach, and WordPress in a subdirectory. Each is made with WordPress's own PHP API (an admin's
-option change, a must-use plugin, wp_insert_post) on this module's own instance (port 8093, run
-dir /tmp/news-wp-configs), crawled with a default `scrapy crawl news`, compared with a truth the
+option change, a must-use plugin, wp_insert_post) on this module's own instance (port 81xx, run
+dir /tmp/news-wp-configs-N, both chosen per checkout), crawled with a default `scrapy crawl news`, compared with a truth the
 site writes (site.php truth), and put back before the next one."""
 
 from __future__ import annotations
 
 import json
 import os
+import zlib
 import random
 import re
 import shutil
@@ -26,8 +27,9 @@ from wordpress_checks import assert_matches_truth, stored_articles
 WP_SCRIPT = SHARED / "wordpress" / "wp-site.sh"
 SITE_PHP = SHARED / "wordpress" / "site.php"
 CONFIGURE = Path(__file__).with_name("wordpress_configs.php")
-RUN_DIR = Path("/tmp/news-wp-configs")
-PORT = "8093"
+CHECKOUT = zlib.crc32(str(Path(__file__).resolve().parent).encode()) % 90  # checkouts side by side never share one
+RUN_DIR = Path(f"/tmp/news-wp-configs-{CHECKOUT}")
+PORT = str(8100 + 2 * CHECKOUT)
 ROOT_URL = f"http://127.0.0.1:{PORT}"
 ENV = dict(os.environ, WP_RUN_DIR=str(RUN_DIR), WP_PORT=PORT)
 MU_PLUGINS = RUN_DIR / "docroot" / "wp-content" / "mu-plugins"

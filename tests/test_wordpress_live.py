@@ -1,12 +1,13 @@
 """Crawls of a real WordPress 6 site (../shared/wordpress), compared with its truth.json.
 
-Starts its own instance (port 8091, run dir /tmp/news-wp-tests) so it never disturbs another;
+Starts its own instance (port and run dir /tmp/news-wp-tests-N chosen per checkout) so it never disturbs another;
 the first start on a fresh machine installs Debian packages (root, about a minute)."""
 
 from __future__ import annotations
 
 import json
 import os
+import zlib
 import subprocess
 import time
 from pathlib import Path
@@ -17,8 +18,9 @@ from conftest import SHARED, run_crawl
 from wordpress_checks import assert_matches_truth
 
 WP_SCRIPT = SHARED / "wordpress" / "wp-site.sh"
-RUN_DIR = Path("/tmp/news-wp-tests")
-ENV = dict(os.environ, WP_RUN_DIR=str(RUN_DIR), WP_PORT="8091")
+CHECKOUT = zlib.crc32(str(Path(__file__).resolve().parent).encode()) % 90  # checkouts side by side never share one
+RUN_DIR = Path(f"/tmp/news-wp-tests-{CHECKOUT}")
+ENV = dict(os.environ, WP_RUN_DIR=str(RUN_DIR), WP_PORT=str(8101 + 2 * CHECKOUT))
 
 pytestmark = pytest.mark.skipif(not WP_SCRIPT.exists(), reason="../shared/wordpress is not present")
 

@@ -142,7 +142,7 @@ class CrawlRunsExtension:
             return
         started = _iso(self.stats.get_value("start_time") or self.started_at)
         try:
-            with Store(self.db_path) as store, writing(store):
+            with Store(self.db_path, write=True) as store, writing(store):
                 for source in sources:
                     store.db.execute("UPDATE crawl_runs SET finish_reason = 'killed' WHERE source = ? "
                                      "AND finish_reason = 'running' AND run_id != ?", [source, self.run_id])
@@ -165,7 +165,7 @@ class CrawlRunsExtension:
         }
         reason = stats.get("finish_reason") or reason
         try:
-            with Store(self.db_path) as store, writing(store):
+            with Store(self.db_path, write=True) as store, writing(store):
                 runs = []
                 for source in sources:
                     own = per_source(stats, source)
@@ -181,7 +181,8 @@ class CrawlRunsExtension:
                                                  complete=complete, incomplete=incomplete,
                                                  **run_row(stats, source if len(sources) > 1 else None)))
         except (sqlite3.Error, OSError) as exc:  # the store itself failed: the pipeline said so already
-            logger.error("could not record crawl run %s in %s: %s", self.run_id, self.db_path, exc)
+            logger.log(logging.DEBUG if times["finish_reason"] == "store_error" else logging.ERROR,
+                       "could not record crawl run %s in %s: %s", self.run_id, self.db_path, exc)
             return
         except Exception:  # the crawl is over; losing its summary rows must not hide its results
             logger.exception("could not record crawl run %s in %s", self.run_id, self.db_path)

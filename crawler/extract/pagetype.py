@@ -172,7 +172,10 @@ def page_kind(tree, url: str, has_article_ld: bool) -> PageKind:
         return PageKind(None)
     og_type = (tree.xpath('string(//meta[@property="og:type"]/@content)') or "").strip().lower()
     one_page = _singular(body_classes) or og_type in ARTICLE_OG_TYPES
-    return PageKind(reason, provisional=one_page and len(found) < LISTING_TEASERS)
+    # a WordPress page (About, Contact, a landing page) is singular too, but never a story unless
+    # its prose says so (above): a short one stays rejected whatever its URL
+    static_page = reason == "static page template"
+    return PageKind(reason, provisional=one_page and not static_page and len(found) < LISTING_TEASERS)
 
 
 def listing_reason(tree, url: str, has_article_ld: bool) -> str | None:

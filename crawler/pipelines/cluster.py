@@ -50,7 +50,7 @@ class ClusterPipeline:
         if getattr(self.crawler.spider, "config_error", None):  # stops before any request: no store
             return
         try:
-            self.store = Store(self.db_path)
+            self.store = Store(self.db_path, write=True)
             # A store with no article at the start holds only this run's articles, which the
             # in-memory index has: no query per item (a first crawl's main-thread cost). Another
             # source crawled into the same fresh store at the same time is not looked at then.

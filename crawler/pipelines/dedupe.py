@@ -33,7 +33,7 @@ class DedupePipeline:
         if getattr(self.crawler.spider, "config_error", None):  # stops before any request: no store
             return
         try:
-            self.store = Store(self.db_path)
+            self.store = Store(self.db_path, write=True)
         except (sqlite3.Error, OSError):  # the store pipeline reports it and stops the crawl
             self.store = None
         # in a store that was empty, only this run's own stories (self.seen, self.hashes) are stored

@@ -77,6 +77,11 @@ class StorePipeline:
     async def open_spider(self) -> None:
         if getattr(self.crawler.spider, "config_error", None):  # stops before any request: no store
             return
+        try:  # first: a foreign or damaged file is refused before anything is written beside it
+            self.store = await self._in_writer(Store.open_for_writing, self.db_path)
+        except STORE_ERRORS as exc:
+            self._fail("store_error", f"cannot open the store {self.db_path}: {exc}")
+            return
         for source in getattr(self.crawler.spider, "sites", {}):
             lock = RunLock(self.db_path, source)
             try:
@@ -89,11 +94,6 @@ class StorePipeline:
                            "this one stops without crawling" % (source, self.db_path, lock.holder()))
                 return
             self.locks.append(lock)
-        try:
-            self.store = await self._in_writer(Store, self.db_path)
-        except STORE_ERRORS as exc:
-            self._fail("store_error", f"cannot open the store {self.db_path}: {exc}")
-            return
         logger.info("storing into %s", self.store.path.resolve())
         self.timer = task.LoopingCall(self.flush)
         self.timer.start(self.flush_seconds, now=False)

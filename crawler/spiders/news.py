@@ -206,7 +206,7 @@ class NewsSpider(scrapy.Spider):
         spider.allowed_domains = sorted({site.host for site in spider.sites.values()})
         spider.recrawl_all = crawler.settings.get("NEWS_RECRAWL") == "all"
         try:  # what is stored already, and the HTTP validators of feeds and sitemaps
-            spider.store = Store(crawler.settings.get("NEWS_DB_PATH")) if sources else None
+            spider.store = Store(crawler.settings.get("NEWS_DB_PATH"), write=True) if sources else None
         except (sqlite3.Error, OSError):  # the store pipeline reports it and stops the crawl
             spider.store = None
         # A first crawl into a fresh store has nothing to skip: no lookups per discovered URL.
@@ -598,8 +598,8 @@ class NewsSpider(scrapy.Spider):
         if self.store is not None:
             try:
                 self.store.save_boilerplate(site.name, learned)
-            except (sqlite3.Error, OSError) as exc:  # a full or read-only store: the store pipeline stops the crawl
-                self.logger.warning("%s: learned boilerplate not saved: %s", site.name, exc)
+            except (sqlite3.Error, OSError) as exc:  # a full or read-only disk: the store pipeline says so
+                self.logger.warning("%s: could not keep the learned boilerplate: %s", site.name, exc)
 
     def _count_fields(self, site: SiteState, article: Article) -> None:
         """Extraction fill counts per source, for the run's health (crawler.health)."""
