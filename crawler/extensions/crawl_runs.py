@@ -181,7 +181,7 @@ class CrawlRunsExtension:
                                                  complete=complete, incomplete=incomplete,
                                                  **run_row(stats, source if len(sources) > 1 else None)))
         except (sqlite3.Error, OSError) as exc:  # the store itself failed: the pipeline said so already
-            logger.log(logging.DEBUG if times["finish_reason"] == "store_error" else logging.ERROR,
+            logger.log(logging.DEBUG if reason == "store_error" else logging.ERROR,
                        "could not record crawl run %s in %s: %s", self.run_id, self.db_path, exc)
             return
         except Exception:  # the crawl is over; losing its summary rows must not hide its results
