@@ -36,7 +36,7 @@ from typing import Any, Iterator
 from htmldate import find_date
 
 from .dates import MONTHS, get_zone, is_future, parse_datetime, parse_human
-from .evidence import Page, iter_text_segments, squash
+from .evidence import Page, in_teaser, iter_text_segments, squash
 
 PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "article:published", "og:published_time",
@@ -181,25 +181,6 @@ def _in_prose(element) -> bool:
         if ancestor.tag in PROSE:
             return len(squash("".join(ancestor.itertext()))) > 160
         if ancestor.tag in ("article", "main", "body", "header"):
-            return False
-    return False
-
-
-def in_teaser(element, h1=None) -> bool:
-    """Is `element` part of another story's teaser: a link card (a link holding a headline
-    besides the date), or a short `<article>` card that does not hold the story's headline?"""
-    own = len(squash("".join(element.itertext())))
-    for ancestor in element.iterancestors():
-        tag = ancestor.tag
-        if tag == "a" and len(squash("".join(ancestor.itertext()))) > own + 25:
-            return True
-        if tag == "article":
-            if h1 is not None and any(a is ancestor for a in h1.iterancestors()):
-                return False
-            parent = ancestor.getparent()
-            among = parent is not None and sum(child.tag == "article" for child in parent) > 1
-            return among or h1 is not None and len(squash("".join(ancestor.itertext()))) < 800
-        if tag in ("body", "main"):
             return False
     return False
 
