@@ -50,6 +50,7 @@ def test_a_crawl_learns_the_boilerplate_and_the_next_crawl_uses_it(tmp_path):
     # extraction started before that are read without it: how many depends on the crawl's concurrency)
     assert first.stats["news/boilerplate/learned"] == 1
     (source, blocks), = _rows(db_path, "SELECT source, blocks FROM source_boilerplate")
+    assert source and source in {k.split("/")[2] for k in first.stats if k.startswith("news/sources/")}
     learned = Boilerplate.from_json(blocks)
     assert learned.pages == LEARN_AFTER and any("newsletter" in text for text in learned.examples)
 
