@@ -15,6 +15,7 @@ from .body import extract_body
 from .boilerplate import Boilerplate, strip_boilerplate
 from .dates import is_future, to_iso
 from .decode import decode_html
+from .evidence import fold_name
 from .metadata import extract_metadata, jsonld_article
 from .pagetype import page_kind
 from .prune import prune
@@ -124,9 +125,14 @@ def extract_article(
 
 
 def _without_headline(body: str, title: str) -> str:
-    """The body without a leading copy of the headline (the record keeps it in `title`)."""
+    """The body without a leading copy of the headline (the record keeps it in `title`), also
+    when the copy runs a kicker or subtitle into it with no space ("Nationale DemoDer 9. Juli naht")."""
     first, _, rest = body.partition("\n\n")
-    if rest and " ".join(first.split()).lower() == " ".join(title.split()).lower():
+    if not rest:
+        return body
+    line, headline = fold_name(first), fold_name(title)
+    if line == headline or (len(headline) >= 12 and len(line) - len(headline) <= 40
+                            and (line.startswith(headline) or line.endswith(headline))):
         return rest
     return body
 

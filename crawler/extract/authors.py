@@ -15,8 +15,8 @@ from typing import Any
 from lxml import etree
 
 from .dates import parse_datetime, parse_human
-from .evidence import (CHROME_PHRASES, OTHERS_WORDS, Page, fold_name, iter_text_segments, squash, token_words,
-                       types_of, unescape)
+from .evidence import (CHROME_PHRASES, OTHERS_WORDS, TERM_HREF, Page, fold_name, in_teaser, iter_text_segments,
+                       squash, token_words, types_of, unescape)
 
 BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:article|story|post|words|text|reporting|report)\s+)?"
@@ -236,10 +236,16 @@ def clean_author(raw: str, site: Site = Site(), strict: bool = True, organisatio
              for part in split_names(text)]
     if any(part.lower() in NOT_NAME_WORDS for part in parts):
         parts = [part for part in parts if " " in part]  # "Wellness & Prevention": a section, not two names
+    rejected = False
     for part in parts:
         if (looks_like_name(part, strict, login) and not _is_role(part) and not site.owns(part, organisation)
                 and part not in names):
             names.append(part)
+        elif not looks_like_name(part, strict, login):
+            rejected = True
+    if rejected and len(parts) > 1:
+        # "Center for Drug Evaluation and Research": one organisation's name split at "and"
+        names = [name for name in names if " " in name]
     return names
 
 
@@ -357,6 +363,7 @@ def byline_names(element, site: Site = Site()) -> list[str]:
         if element.get("content"):
             return clean_author(element.get("content"), site)
     terms = {squash("".join(a.itertext())) for a in element.xpath(TERM_LINKS)}
+    terms |= {squash("".join(a.itertext())) for a in element.iter("a") if TERM_HREF.search(a.get("href") or "")}
     names: list[str] = []
     expecting_more = False
     skip_next = False
@@ -462,12 +469,13 @@ def _listed(label, site: Site) -> list[str]:
     return names
 
 
-def html_authors(page: Page, scope=None, lenient: bool = False, labelled: bool = False) -> list[str]:
+def html_authors(page: Page, scope=None, lenient: bool = False, labelled: bool = False, h1=None) -> list[str]:
     """The first byline inside `scope` (default: the whole page), never in chrome. `lenient`
     also reads bylines in sidebars, banners, asides and site headers (some layouts put the
     story's byline there), but never in comments, related posts or the site's footer.
     `labelled` reads only bylines that start with "By", "Written by" and the like. A team's
-    byline is returned only when no person's follows."""
+    byline is returned only when no person's follows. A byline in another story's teaser (a link
+    card, a row of `<article>` cards; `h1` is the story's headline when known) is never read."""
     site = Site.of(page)
     scope = scope if scope is not None else page.tree
     done: set = set()
@@ -480,7 +488,7 @@ def html_authors(page: Page, scope=None, lenient: bool = False, labelled: bool =
             continue
         if _in_others_chrome(page, element) if lenient else page.in_chrome(element):
             continue
-        if any(a.tag in NOT_IN for a in element.iterancestors()):
+        if any(a.tag in NOT_IN for a in element.iterancestors()) or in_teaser(element, h1):
             continue
         text = squash("".join(element.itertext()))
         if labelled and not BY_TEXT.match(text):

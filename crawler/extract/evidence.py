@@ -43,6 +43,16 @@ CHROME_TAGS = {"aside", "nav"}
 WRAPPER = re.compile(r"wrap|container|layout|^has-|^no-|^with-|-with-|-open$|-enabled$|-closed$|"
                      r"sidebar-(?:left|right)|(?:left|right)-sidebar|^single|^page-template|^postid|"
                      r"^(?:category|tag|post_tag|topic|section)-|^elementor|^et_|^ast-|full-width", re.I)
+# Links to a listing of one term: a tag, category, section or topic page.
+TERM_HREF = re.compile(r"/(?:tags?|categor(?:y|ies)|sections?|topics?)/[^/?#]+", re.I)
+# Links naming the site's sections: in its navigation or menus, in a header or footer outside the
+# story, or to a term's listing.
+SECTION_LINKS = (
+    '//a[not(contains(@href, "author"))][contains(@href, "/tag/") or contains(@href, "/tags/") '
+    'or contains(@href, "/category/") or contains(@href, "/categories/") or contains(@href, "/section/") '
+    'or contains(@href, "/topics/") or not(ancestor::article) and (ancestor::nav or ancestor::header '
+    'or ancestor::footer or ancestor::ul[contains(@class, "menu") or contains(@id, "menu")])]'
+)
 _WORD_SPLIT = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
 
 
@@ -279,6 +289,16 @@ class Page:
         return {n for n in names if n}
 
     @cached_property
+    def section_names(self) -> set[str]:
+        """Names of the site's sections and the story's terms, folded: link texts of its navigation,
+        header and footer, tag and category links, `article:section`. A byline word among them
+        ("News", "Lifestyle", a city's page) names a section, not a person."""
+        names = set(self.meta_all("article:section", "article:tag"))
+        for link in self.tree.xpath(SECTION_LINKS):
+            names.add("".join(link.itertext()))
+        return {fold_name(n) for n in names if n and len(n) <= 40} - {""}
+
+    @cached_property
     def site_names(self) -> set[str]:
         """Every name the site may go by, for cutting it off titles: declared ones, any publisher,
         the host's labels."""
@@ -288,6 +308,27 @@ class Page:
             if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
                 names.add(fold_name(publisher["name"]))
         return {n for n in names if n}
+
+
+def in_teaser(element, h1=None) -> bool:
+    """Is `element` (a date, a byline) part of another story's teaser: a link card (a link holding
+    a headline besides it), one of a row of `<article>` cards, or a short `<article>` that does not
+    hold the story's headline `h1`?"""
+    own = len(squash("".join(element.itertext())))
+    for ancestor in element.iterancestors():
+        tag = ancestor.tag
+        if tag == "a" and (len(squash("".join(ancestor.itertext()))) > own + 25
+                           or ancestor.xpath(".//h2|.//h3|.//h4|.//h5|.//h6")):
+            return True
+        if tag == "article":
+            if h1 is not None and any(a is ancestor for a in h1.iterancestors()):
+                return False
+            parent = ancestor.getparent()
+            among = parent is not None and sum(child.tag == "article" for child in parent) > 1
+            return among or h1 is not None and len(squash("".join(ancestor.itertext()))) < 800
+        if tag in ("body", "main"):
+            return False
+    return False
 
 
 def text_of(element) -> str:

@@ -27,7 +27,7 @@ from .authors import (
     meta_authors,
     site_owner,
 )
-from .evidence import Page, squash, types_of, unescape
+from .evidence import Page, fold_name, squash, types_of, unescape
 from .language import detect_language, script_of
 from .published import find_dates
 from .titles import choose_title
@@ -77,9 +77,9 @@ def _authors(page: Page, meta: Meta, hints: dict, h1) -> None:
         (lambda: people, "jsonld"),
         (lambda: meta_authors(page), "meta"),
         (lambda: hint_authors(hints, page), origin),
-        (lambda: html_authors(page, scope) if scope is not None else [], "html"),
-        (lambda: html_authors(page), "html"),
-        (lambda: html_authors(page, lenient=True), "html"),  # a byline in a banner or sidebar
+        (lambda: html_authors(page, scope, h1=h1) if scope is not None else [], "html"),
+        (lambda: html_authors(page, h1=h1), "html"),
+        (lambda: html_authors(page, lenient=True, h1=h1), "html"),  # a byline in a banner or sidebar
         (lambda: headline_byline(page, h1), "html"),  # "Jane Doe | July 2, 2025" under the headline
         (lambda: jsonld_authors(page, login=True)[0], "jsonld"),  # a bare user name, at last
         (lambda: meta_authors(page, login=True), "meta"),
@@ -87,7 +87,7 @@ def _authors(page: Page, meta: Meta, hints: dict, h1) -> None:
     ]
     found: list[tuple[list[str], str]] = []
     for read, source in sources:
-        names = read()
+        names = _not_sections(page, read())
         if names and not all(TEAM_NAME.search(name) for name in names):
             shown = byline_correction(page, names, scope) if source in ("jsonld", "meta") else []
             meta.set("authors", shown or names, "html" if shown else source)
@@ -95,6 +95,13 @@ def _authors(page: Page, meta: Meta, hints: dict, h1) -> None:
         found.append((names, source))
     for names, source in [*found, (orgs, "jsonld")]:
         meta.set("authors", names, source)
+
+
+def _not_sections(page: Page, names: list[str]) -> list[str]:
+    """`names` without one-word ones that name a section of the site ("News", "Lifestyle")."""
+    if not any(" " not in name for name in names):
+        return names
+    return [name for name in names if " " in name or fold_name(name) not in page.section_names]
 
 
 def _article_scope(h1):

@@ -18,6 +18,11 @@ so ("Updated", "Reviewed", "Last modified", `field--name-changed`); its own word
 A date in the future is never taken; a lower step is only asked when the ones above found nothing.
 A published == modified stamp (the same instant, or the same wall-clock time written with two
 offsets) is a last-saved stamp: an earlier day shown in the header or by the headline wins.
+A day the story's header shows (unlabelled or "Published"), that the page labels nowhere as an
+update and that its metadata gives neither as published nor as modified, wins over the declared
+one (a story moved to a new site keeps its day on the page; the metadata stamps the move).
+Dates in another story's teaser (a link card, a short `<article>` card, one of a row of
+`<article>`s) are never the story's.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from typing import Any, Iterator
 from htmldate import find_date
 
 from .dates import MONTHS, get_zone, is_future, parse_datetime, parse_human
-from .evidence import Page, iter_text_segments, squash
+from .evidence import Page, in_teaser, iter_text_segments, squash
 
 PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "article:published", "og:published_time",
@@ -180,8 +185,9 @@ def _in_prose(element) -> bool:
     return False
 
 
-def header_dates(page: Page) -> tuple[list[Dated], list[Dated]]:
-    """(published, modified) dates shown with the article, in page order."""
+def header_dates(page: Page, h1=None) -> tuple[list[Dated], list[Dated]]:
+    """(published, modified) dates shown with the article, in page order; never one in another
+    story's teaser (when the headline `h1` is known)."""
     published: list[Dated] = []
     modified: list[Dated] = []
     neutral: list[Dated] = []
@@ -198,6 +204,8 @@ def header_dates(page: Page) -> tuple[list[Dated], list[Dated]]:
             continue
         value = _value(element)
         if not value or page.in_chrome(element) or _in_prose(element) or _is_today(element):
+            continue
+        if in_teaser(element, h1):
             continue
         kind = _kind(element)
         if index > body_start and not kind:
@@ -242,6 +250,7 @@ def _header_text_dates(page: Page, h1) -> tuple[Dated | None, Dated | None]:
         moment = parse_human(text) or (parse_datetime(text) if _ISO_DAY.match(text) else None)
         if moment is None:
             continue
+        moment = _settle_ambiguous(text, moment, page)
         label = _lead(text)
         if not label and distance > 1:  # the label is the piece or two just before ("Updated", "on")
             label = " ".join(squash(str(p)) for p in after[max(distance - 3, 0): distance - 1]
@@ -323,7 +332,7 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
     origin = hints.get("origin", "feed")
     ld_pub, ld_mod = _pair(page, _jsonld(page, "datePublished"), _jsonld(page, "dateModified"), now)
     meta_pub, meta_mod = _pair(page, _meta(page, PUBLISHED_META), _meta(page, MODIFIED_META), now)
-    header_pub, header_mod = header_dates(page)
+    header_pub, header_mod = header_dates(page, h1)
     header_pub = [d for d in header_pub if not is_future(d.moment, now)]
     header_mod = [d for d in header_mod if not is_future(d.moment, now)]
     shown = header_pub[0] if header_pub else None
@@ -337,6 +346,12 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
         earlier = shown or header_text_date(page, h1)
         if earlier and _day(earlier) < _day(published):
             published = earlier
+    if published:
+        own = _shown_date(page, h1, header_pub, header_mod, now)
+        if own and not _agrees(own, published, (ld_pub, meta_pub, ld_mod, meta_mod)):
+            # the story's header shows a day its metadata gives neither as published nor as
+            # modified (a story moved to a new site, a stale CMS stamp): the day readers see
+            published = own
     text_pub, text_mod = _header_text_dates(page, h1) if not published else (None, None)
     published = (
         published
@@ -365,6 +380,33 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
     if published and modified and not _later(modified.moment, published.moment):
         modified = None
     return published, modified
+
+
+def _shown_date(page: Page, h1, header_pub: list[Dated], header_mod: list[Dated], now: datetime) -> Dated | None:
+    """The day the story's header shows readers, unlabelled or labelled as published, when no
+    date on the page labels that day an update."""
+    text_pub, text_mod = _header_text_dates(page, h1)
+    updates = {d.moment.date() for d in (*header_mod, text_mod) if d}
+    for dated in (text_pub, header_pub[0] if header_pub else None):
+        if dated and not is_future(dated.moment, now) and dated.moment.date() not in updates:
+            # the same day in a <time datetime> of the header keeps its hour and offset
+            return next((d for d in header_pub if d.moment.date() == dated.moment.date()), dated)
+    return None
+
+
+def _agrees(shown: Dated, declared: Dated, others) -> bool:
+    """Is the shown day the declared instant's day (in its own offset or in UTC, or a day apart:
+    a time zone's), or any other day the page states for the story?"""
+    shown_days = {shown.moment.date()}
+    if shown.moment.day <= 12:
+        shown_days.add(shown.moment.date().replace(month=shown.moment.day, day=shown.moment.month))  # 09.10.
+    moment = declared.moment
+    days = {moment.date()}
+    if moment.tzinfo is not None:
+        days.add(moment.astimezone(timezone.utc).date())
+    if any(abs((day - d).days) <= 1 for d in days for day in shown_days):
+        return True
+    return any(d is not None and d.moment.date() in shown_days for d in others)
 
 
 def _pair(page: Page, published, modified, now) -> tuple[Dated | None, Dated | None]:

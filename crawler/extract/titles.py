@@ -53,10 +53,61 @@ def _is_site(segment: str, sites: set[str]) -> bool:
                and len(folded) - len(site) <= 6 for site in sites)
 
 
+BLOCK_TAGS = {"div", "p", "br", "h2", "h3", "h4", "h5", "h6", "li", "ul", "small", "header", "section"}
+_GLUED = re.compile(r"[\w)?!.]$")
+_STARTS = re.compile(r"^[A-Z\d\u00C0-\u00DE]")
+
+
+def h1_parts(h1) -> list[str]:
+    """The headline's text pieces, split where its markup separates them: a `<br>`, a block
+    element, or an element boundary the text runs across with no space ("Nationale Demo" +
+    "<span>Der 9. Juli naht</span>": a kicker set apart by style alone)."""
+    parts: list[str] = [""]
+
+    def cut() -> None:
+        if parts[-1].strip():
+            parts.append("")
+
+    def add(text: str | None) -> None:
+        if not text:
+            return
+        if parts[-1] and not parts[-1][-1].isspace() and not text[0].isspace() \
+                and _GLUED.search(parts[-1]) and _STARTS.match(text) and boundary[0]:
+            cut()
+        parts[-1] += text
+        boundary[0] = False
+
+    boundary = [False]
+
+    def walk(element) -> None:
+        for child in element:
+            if not isinstance(child.tag, str):
+                add(child.tail)
+                continue
+            if child.tag in ("script", "style", "noscript"):
+                boundary[0] = True
+                add(child.tail)
+                continue
+            block = child.tag in BLOCK_TAGS
+            if block:
+                cut()
+            boundary[0] = True
+            add(child.text)
+            walk(child)
+            if block:
+                cut()
+            boundary[0] = True
+            add(child.tail)
+
+    add(h1.text)
+    walk(h1)
+    return [squash(p) for p in parts if squash(p)]
+
+
 def _good_h1s(page: Page) -> list:
     found = []
     for h1 in page.tree.iter("h1"):
-        text = squash("".join(h1.itertext()))
+        text = " ".join(h1_parts(h1))
         if not text or len(text) > 300 or page.in_chrome(h1):
             continue
         if fold_name(text) in page.site_names:
@@ -123,6 +174,7 @@ def choose_title(page: Page, hints: dict) -> tuple[str | None, str | None, objec
         h1s = [(element, text)]
     if h1s:
         element, text = h1s[0]
+        text = _headline_part(element, text, declared, page)
         for title, origin in declared:
             if text.isupper() and title.lower() == text.lower() and not title.isupper():
                 return title, origin, element  # the h1 is upper-cased by the theme
@@ -133,6 +185,20 @@ def choose_title(page: Page, hints: dict) -> tuple[str | None, str | None, objec
         if title:
             return title, origin, None
     return None, None, None
+
+
+def _headline_part(h1, text: str, declared: list[tuple[str, str]], page: Page) -> str:
+    """Of an `<h1>` in separate pieces (a kicker, the headline, a subtitle), the piece or run of
+    pieces a declared title names; else the pieces joined by spaces."""
+    parts = [clean_title(part, page.site_names) for part in h1_parts(h1)]
+    if len(parts) < 2:
+        return text
+    titles = {fold_name(title) for title, _ in declared if title}
+    runs = [" ".join(parts[i:j]) for i in range(len(parts)) for j in range(len(parts), i, -1)]
+    for run in runs:  # longest runs first, from the start
+        if fold_name(run) in titles:
+            return run
+    return text
 
 
 def clean_title(title: str, site_names: Iterable[str]) -> str:

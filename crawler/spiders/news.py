@@ -573,6 +573,7 @@ class NewsSpider(scrapy.Spider):
         result.source = site.name
         if isinstance(result, Article):
             self._count_fields(site, result)
+            inc(self.crawler.stats, "boilerplate/applied", site.name, int("boilerplate" in kwargs))
             self._learn_boilerplate(site, response.body)
             result.fetched_at = _now()
             result.fetched_from = (response.request.meta.get("redirect_urls") or [response.url])[0]
