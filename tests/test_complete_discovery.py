@@ -85,17 +85,21 @@ def test_a_second_run_is_cheap_and_adds_no_reject_rows(older_posts):
     assert max(seen for *_, seen in per_url) == 2
 
 
-def test_every_story_of_a_dated_site_ten_per_listing_page(tmp_path):
-    site = NewsSite(articles=300, per_page=10, pagination="older", seed=11)
+def crawl_all_of(site: NewsSite, db_path: Path):
+    """One default crawl of the generated site: (result, stored rows, expected rows)."""
     server = site.serve()
     try:
         base = base_of(server)
-        result = run_crawl(base, tmp_path / "news.db")
-        got = stored(tmp_path / "news.db")
+        result = run_crawl(base, db_path)
+        return result, stored(db_path), expected(site, base)
     finally:
         server.shutdown()
-    assert result.returncode == 0
-    assert set(got) == set(expected(site, base))
+
+
+def test_every_story_of_a_dated_site_ten_per_listing_page(tmp_path):
+    result, got, want = crawl_all_of(NewsSite(articles=300, per_page=10, pagination="older", seed=11),
+                                     tmp_path / "news.db")
+    assert result.returncode == 0 and set(got) == set(want)
     print(f"\ndated site: {len(got)}/300 stored, {result.stats['downloader/request_count']} requests")
 
 
@@ -103,16 +107,10 @@ def test_numbered_query_pagination_and_numeric_story_urls(tmp_path):
     """`/news/?page=N` with numbered links and `/news/123456` stories: the page shape and the story
     shape differ only in their digits, and neither is cut."""
     site = NewsSite(articles=400, per_page=15, pagination="query", urls="numeric", traps=True, seed=5)
-    server = site.serve()
-    try:
-        base = base_of(server)
-        result = run_crawl(base, tmp_path / "news.db")
-        got = stored(tmp_path / "news.db")
-    finally:
-        server.shutdown()
-    assert result.returncode == 0
-    assert set(got) == set(expected(site, base))
+    result, got, want = crawl_all_of(site, tmp_path / "news.db")
+    assert result.returncode == 0 and set(got) == set(want)
     assert site.hits["/calendar"] <= 50
+    print(f"\n?page=N site: {len(got)}/400 stored, {result.stats['downloader/request_count']} requests")
 
 
 def test_an_edit_to_a_recent_story_is_found_by_the_next_default_run(tmp_path):
