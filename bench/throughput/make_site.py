@@ -14,7 +14,13 @@ category, tag and author listings, About/Contact/Privacy pages, `robots.txt` nam
 `manifest.jsonl` (one line per article: path, URL, title, date, author, first body sentence, first
 comment) for the checks in bench.py. Links are absolute, on --base: the pages must be served there.
 
-The same N, base and seed give the same bytes. Paths are `/YYYY/MM/DD/slug/index.html`.
+With `--shape listing` the same pages are reachable only through listings, as on a site with
+no sitemap and no feed: no `sitemap_index.xml`, no `Sitemap:` line in robots.txt, the home page and
+`/page/N/` linked by "Older posts" / "Newer posts" only (`the_posts_navigation()`, no page
+numbers), and of the category and tag archives the pages link, the categories and every other tag
+exist while the other tags answer 404 (a term with no posts left, a removed archive).
+
+The same N, base, seed and shape give the same bytes. Paths are `/YYYY/MM/DD/slug/index.html`.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from pathlib import Path
 VERSION = 1  # bump when the output changes: cached sites are rebuilt
 PER_PAGE = 20  # teasers per listing page (WordPress' default is 10; news themes often show 20)
 PER_SITEMAP = 1000  # Yoast's sitemap size
+SITEMAP, LISTING = "sitemap", "listing"
+SHAPES = (SITEMAP, LISTING)
 TZ = timezone(timedelta(hours=3))
 SITE_NAME = "The Riverside Courier"
 PAGE_BYTES = (60_000, 120_000)
@@ -554,6 +562,24 @@ def pagination(base: str, page: int, pages: int) -> str:
             f'<div class="nav-links">{"".join(links)}</div></nav>')
 
 
+def older_newer(base: str, page: int, pages: int) -> str:
+    """Classic `the_posts_navigation()`: "Older posts" / "Newer posts" only, no page numbers."""
+    def href(n: int) -> str:
+        return absolute(base, "/" if n == 1 else f"/page/{n}/")
+    links = []
+    if page < pages:
+        links.append(f'<div class="nav-previous"><a href="{href(page + 1)}">Older posts</a></div>')
+    if page > 1:
+        links.append(f'<div class="nav-next"><a href="{href(page - 1)}">Newer posts</a></div>')
+    return (f'<nav class="navigation posts-navigation" aria-label="Posts"><h2 class="screen-reader-text">Posts navigation</h2>'
+            f'<div class="nav-links">{"".join(links)}</div></nav>')
+
+
+def live_tags(shape: str) -> list[str]:
+    """The tags whose archive page exists: all of them, or in the listing shape every other one."""
+    return TAGS if shape == SITEMAP else TAGS[::2]
+
+
 def sitemaps(base: str, posts: list[Post]) -> dict[str, str]:
     """sitemap_index.xml and its post-sitemap*.xml, Yoast style."""
     files, index = {}, []
@@ -578,18 +604,23 @@ def write(root: Path, path: str, text: str) -> None:
     target.write_text(text, encoding="utf-8")
 
 
-def stamp(count: int, base: str, seed: int) -> str:
-    return json.dumps({"version": VERSION, "pages": count, "base": base, "seed": seed})
+def stamp(count: int, base: str, seed: int, shape: str = SITEMAP) -> str:
+    fields = {"version": VERSION, "pages": count, "base": base, "seed": seed}
+    if shape != SITEMAP:  # sitemap sites built before shapes existed stay valid
+        fields["shape"] = shape
+    return json.dumps(fields)
 
 
-def is_built(out: Path, count: int, base: str, seed: int = 1) -> bool:
+def is_built(out: Path, count: int, base: str, seed: int = 1, shape: str = SITEMAP) -> bool:
     """True when OUT holds a complete site made by this generator with these parameters."""
     marker = out / ".complete"
-    return marker.exists() and marker.read_text() == stamp(count, base, seed)
+    return marker.exists() and marker.read_text() == stamp(count, base, seed, shape)
 
 
-def build(count: int, out: Path, base: str, seed: int = 1) -> None:
-    """Write the whole site into OUT (emptied first)."""
+def build(count: int, out: Path, base: str, seed: int = 1, shape: str = SITEMAP) -> None:
+    """Write the whole site into OUT (emptied first), in SHAPE: `sitemap` or `listing` (see the module doc)."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown shape {shape!r}: one of {', '.join(SHAPES)}")
     base = base.rstrip("/") + "/"
     if out.exists():
         shutil.rmtree(out)
@@ -613,9 +644,9 @@ def build(count: int, out: Path, base: str, seed: int = 1) -> None:
         classes = "home blog" + (f" paged paged-{n}" if n > 1 else "")
         write(out, path, listing_page(base, path, SITE_NAME if n == 1 else f"{SITE_NAME} \u2013 Page {n}",
                                       posts[(n - 1) * PER_PAGE:n * PER_PAGE], classes, css, recent,
-                                      pagination(base, n, pages)))
+                                      pagination(base, n, pages) if shape == SITEMAP else older_newer(base, n, pages)))
     groups = ([("category", c.lower(), c, [p for p in posts if p.category == c]) for c in CATEGORIES]
-              + [("tag", t, t, [p for p in posts if t in p.tags]) for t in TAGS]
+              + [("tag", t, t, [p for p in posts if t in p.tags]) for t in live_tags(shape)]
               + [("author", slugify(a), a, [p for p in posts if p.author == a]) for a in sorted({p.author for p in posts})])
     for kind, slug, label, members in groups:
         write(out, f"/{kind}/{slug}/", listing_page(base, f"/{kind}/{slug}/", f"{kind.capitalize()}: {label}",
@@ -626,11 +657,13 @@ def build(count: int, out: Path, base: str, seed: int = 1) -> None:
                                          '<body class="page-template-default page">\n', masthead(base),
                                          f'<main id="main"><h1>{label}</h1>{text}</main>', sidebar(base, recent),
                                          footer(base)]))
-    for name, text in sitemaps(base, posts).items():
-        write(out, "/" + name, text)
-    write(out, "/robots.txt", f"User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n\n"
-                              f"Sitemap: {absolute(base, '/sitemap_index.xml')}\n")
-    (out / ".complete").write_text(stamp(count, base, seed))
+    robots = "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
+    if shape == SITEMAP:
+        for name, text in sitemaps(base, posts).items():
+            write(out, "/" + name, text)
+        robots += f"\nSitemap: {absolute(base, '/sitemap_index.xml')}\n"
+    write(out, "/robots.txt", robots)
+    (out / ".complete").write_text(stamp(count, base, seed, shape))
 
 
 def main() -> None:
@@ -639,11 +672,14 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="folder to write (emptied first)")
     parser.add_argument("--base", default="http://127.0.0.1:18089/", help="URL the site will be served at")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shape", choices=SHAPES, default=SITEMAP,
+                        help="sitemap: sitemaps and numbered pagination; listing: no sitemap or feed, "
+                             "\"Older posts\" links only, some tag archives 404")
     args = parser.parse_args()
     if args.pages < 1:
         sys.exit("pages must be at least 1")
-    build(args.pages, args.out, args.base, args.seed)
-    print(f"{args.pages} articles written to {args.out} for {args.base}")
+    build(args.pages, args.out, args.base, args.seed, args.shape)
+    print(f"{args.pages} articles ({args.shape} shape) written to {args.out} for {args.base}")
 
 
 if __name__ == "__main__":
