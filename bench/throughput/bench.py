@@ -1,16 +1,21 @@
 """Crawl → extract → store throughput: `scrapy crawl news` against the usual inline-trafilatura spider.
 
-    .venv/bin/python bench/throughput/bench.py [--pages 2000] [--growth 500,2000,8000] [--rounds 2] [--others]
+    .venv/bin/python bench/throughput/bench.py [--shape both] [--pages 2000] [--growth 500,2000,8000] [--rounds 2] [--others]
 
 On a generated WordPress-like site (make_site.py, cached under bench/out/throughput/sites/) served
-by nginx on 127.0.0.1 (server.py), one run alternates, for --rounds rounds:
-  (a) inline_spider.py: a standalone SitemapSpider calling trafilatura.extract(..., output_format=
-      "json", with_metadata=True) in its callback, items to a JSONL feed (a hand-rolled project);
+by nginx on 127.0.0.1 (server.py), in each --shape (`sitemap`: stories listed in sitemaps;
+`listing`: no sitemap or feed, only an "Older posts" chain and category/tag archives, some 404),
+one run alternates, for --rounds rounds:
+  (a) the hand-rolled project: inline_spider.py (a SitemapSpider) on the sitemap shape,
+      inline_listing_spider.py (story links and "Older posts" only) on the listing shape, calling
+      trafilatura.extract(..., output_format="json", with_metadata=True) in the callback, items to
+      a JSONL feed;
   (b) `scrapy crawl news -a url=BASE -s NEWS_DB_PATH=<fresh store>` from the repo root;
 both with AutoThrottle off, 16 concurrent requests (16 per domain), no delay. Each run gives wall
 time from process start to exit, articles/s (rows ÷ wall), rows (b: articles in the store, which
 must be N exactly; a: JSONL lines), ERROR log lines and tracebacks, CPU seconds and peak RSS of
-the whole process tree (worker processes included, sampled every 0.1 s from /proc), then the
+the whole process tree (worker processes included, sampled every 0.1 s from /proc), that CPU split
+into the crawl's own process and its worker processes, requests made (and answered 404), then the
 ratio (b)/(a). Then the growth table: one (b) run for each N in --growth. With --others, the
 same pages go through newspaper4k and news-please (in their own venv, bench/out/others-venv) and
 our extract_article, timed per page from the files, as ratios to trafilatura.
@@ -142,6 +147,12 @@ class Measure:
     processes: int
     returncode: int
     other_cpu: float  # CPU seconds everything else on the machine used meanwhile
+    worker_cpu: float = 0.0  # CPU seconds of the tree's processes other than the crawl's own (its last /proc samples)
+
+    @property
+    def main_cpu(self) -> float:
+        """CPU seconds of the crawl's own process (the reactor thread and its helper threads)."""
+        return max(0.0, self.cpu - self.worker_cpu)
 
 
 def measure(cmd: list[str], cwd: Path, log_path: Path, timeout: float) -> Measure:
@@ -168,7 +179,9 @@ def measure(cmd: list[str], cwd: Path, log_path: Path, timeout: float) -> Measur
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     waited = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     cpu = max(waited, sum(sampler.cpu.values()))
-    return Measure(wall, cpu, sampler.peak_rss, sampler.peak_pss, sampler.processes, returncode, max(0.0, busy - cpu))
+    workers = sum(seconds for pid, seconds in sampler.cpu.items() if pid != process.pid)
+    return Measure(wall, cpu, sampler.peak_rss, sampler.peak_pss, sampler.processes, returncode, max(0.0, busy - cpu),
+                   workers)
 
 
 # --- the two crawlers -----------------------------------------------------------------------------
@@ -182,6 +195,8 @@ class Run:
     tracebacks: int
     m: Measure
     note: str = ""
+    requests: int = 0  # Scrapy's downloader/request_count
+    not_found: int = 0  # responses with status 404
 
     @property
     def rate(self) -> float:
@@ -193,21 +208,32 @@ def log_faults(path: Path) -> tuple[int, int]:
     return len(ERROR_LINE.findall(text)), text.count("Traceback (most recent call last)")
 
 
+def log_requests(path: Path) -> tuple[int, int]:
+    """Requests downloaded and responses with status 404, from the stats Scrapy dumps at the end of its log."""
+    text = path.read_text(errors="replace")
+    found = [int(m.group(1)) if (m := re.search(rf"'{re.escape(key)}': (\d+)", text)) else 0
+             for key in ("downloader/request_count", "downloader/response_status_count/404")]
+    return found[0], found[1]
+
+
 def settings_args(settings: dict[str, str]) -> list[str]:
     return [arg for key, value in settings.items() for arg in ("-s", f"{key}={value}")]
 
 
-def run_inline(base: str, pages: int, tag: str, timeout: float) -> Run:
+INLINE_SPIDERS = {make_site.SITEMAP: "inline_spider.py", make_site.LISTING: "inline_listing_spider.py"}
+
+
+def run_inline(base: str, pages: int, tag: str, timeout: float, shape: str = make_site.SITEMAP) -> Run:
     feed, log_path = OUT / f"inline-{tag}.jsonl", OUT / "logs" / f"inline-{tag}.log"
     feed.unlink(missing_ok=True)
     # outside the repo: scrapy.cfg would load this project's settings and pipelines
     with tempfile.TemporaryDirectory(prefix="bench-inline-") as cwd:
-        m = measure([sys.executable, "-m", "scrapy", "runspider", str(HERE / "inline_spider.py"), "-a", f"url={base}",
+        m = measure([sys.executable, "-m", "scrapy", "runspider", str(HERE / INLINE_SPIDERS[shape]), "-a", f"url={base}",
                      "-O", str(feed), *settings_args(SETTINGS)], Path(cwd), log_path, timeout)
     rows = sum(1 for _ in open(feed, "rb")) if feed.exists() else 0
     errors, tracebacks = log_faults(log_path)
     note = f"exit {m.returncode}" if m.returncode else ""
-    return Run(f"(a) inline {tag}", pages, rows, errors, tracebacks, m, note)
+    return Run(f"(a) inline {tag}", pages, rows, errors, tracebacks, m, note, *log_requests(log_path))
 
 
 def fresh_store(path: Path) -> None:
@@ -238,18 +264,18 @@ def run_news(base: str, pages: int, tag: str, timeout: float, extra: dict[str, s
         note = f"exit {m.returncode}; {note}"
     errors, tracebacks = log_faults(log_path)
     fresh_store(store)
-    return Run(f"(b) news {tag}", pages, rows, errors, tracebacks, m, note)
+    return Run(f"(b) news {tag}", pages, rows, errors, tracebacks, m, note, *log_requests(log_path))
 
 
 # --- sites ----------------------------------------------------------------------------------------
 
-def site(pages: int, base: str) -> Path:
-    """The generated site of PAGES articles for BASE, built once and cached."""
-    root = OUT / "sites" / str(pages)
-    if not make_site.is_built(root, pages, base):
-        log(f"building a site of {pages} pages in {root} ...")
+def site(pages: int, base: str, shape: str = make_site.SITEMAP) -> Path:
+    """The generated site of PAGES articles in SHAPE for BASE, built once and cached."""
+    root = OUT / "sites" / (str(pages) if shape == make_site.SITEMAP else f"{shape}-{pages}")
+    if not make_site.is_built(root, pages, base, shape=shape):
+        log(f"building a {shape} site of {pages} pages in {root} ...")
         started = time.perf_counter()
-        make_site.build(pages, root, base)
+        make_site.build(pages, root, base, shape=shape)
         log(f"  built in {time.perf_counter() - started:.0f} s")
     return root
 
@@ -273,16 +299,22 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 def run_row(run: Run) -> list[str]:
     m = run.m
     return [run.label, f"{m.wall:.1f}", f"{run.rate:.1f}", str(run.rows), "yes" if run.rows == run.pages else "NO",
-            str(run.errors), str(run.tracebacks), f"{m.cpu:.1f}", f"{m.cpu / m.wall:.2f}", f"{m.other_cpu / m.wall:.2f}", f"{m.peak_rss / MB:.0f}",
-            f"{m.peak_pss / MB:.0f}" if m.peak_pss else "-", str(m.processes)]
+            str(run.errors), str(run.tracebacks), str(run.requests), str(run.not_found), f"{m.cpu:.1f}",
+            f"{m.main_cpu:.1f}", f"{m.worker_cpu:.1f}", f"{m.cpu / m.wall:.2f}", f"{m.other_cpu / m.wall:.2f}",
+            f"{m.peak_rss / MB:.0f}", f"{m.peak_pss / MB:.0f}" if m.peak_pss else "-", str(m.processes)]
 
 
-RUN_HEADERS = ["run", "wall s", "articles/s", "rows", "rows=N", "errors", "tracebacks", "CPU s", "cores", "other cores",
-               "peak RSS MB", "peak PSS MB", "procs"]
+RUN_HEADERS = ["run", "wall s", "articles/s", "rows", "rows=N", "errors", "tracebacks", "requests", "404s", "CPU s",
+               "main CPU s", "workers CPU s", "cores", "other cores", "peak RSS MB", "peak PSS MB", "procs"]
 
 
-def header(pages: int, root: Path, server: str, port: int, extra: dict[str, str]) -> str:
+def site_line(shape: str, pages: int, root: Path, server: str, port: int) -> str:
     total, smallest, largest = site_bytes(root)
+    return (f"{shape} site: {pages} article pages, {smallest / 1000:.0f}-{largest / 1000:.0f} KB (total {total / MB:.0f} MB), "
+            f"served by {server} on 127.0.0.1:{port}; (a) is {INLINE_SPIDERS[shape]}")
+
+
+def header(extra: dict[str, str]) -> str:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "crawler", "storage"], cwd=ROOT,
                            capture_output=True, text=True).stdout.strip()
@@ -291,8 +323,6 @@ def header(pages: int, root: Path, server: str, port: int, extra: dict[str, str]
     workers = getattr(news_settings, "NEWS_EXTRACT_WORKERS", "(no such setting: extraction in the crawl process)")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return "\n".join([
-        f"site: {pages} article pages, {smallest / 1000:.0f}-{largest / 1000:.0f} KB (total {total / MB:.0f} MB), "
-        f"served by {server} on 127.0.0.1:{port}",
         f"machine: {os.cpu_count()} cores, load average {load} at start; commit {commit}"
         f"{' + uncommitted changes in crawler/ or storage/' if dirty else ''}",
         f"crawls: {' '.join(f'{k}={v}' for k, v in SETTINGS.items())}"
@@ -307,10 +337,17 @@ def ratio_lines(runs: list[Run]) -> list[str]:
     per_round = [f"round {i + 1} {b.rate / a.rate:.2f}x" for i, (a, b) in enumerate(zip(inline, news))]
     rate = lambda rs: sum(r.rows for r in rs) / sum(r.m.wall for r in rs)  # noqa: E731
     lines = [f"ratio (b)/(a) articles/s: {', '.join(per_round)}; all rounds {rate(news) / rate(inline):.2f}x"]
-    cpu = lambda rs: 1000 * sum(r.m.cpu for r in rs) / max(1, sum(r.rows for r in rs))  # noqa: E731
+    per = lambda rs, f: sum(map(f, rs)) / max(1, sum(r.rows for r in rs))  # noqa: E731
+    cpu = lambda rs: 1000 * per(rs, lambda r: r.m.cpu)  # noqa: E731
     cores = os.cpu_count() or 1
-    lines.append(f"CPU ms per article: (a) {cpu(inline):.1f}, (b) {cpu(news):.1f}; peak RSS (b) max "
-                 f"{max(r.m.peak_rss for r in news) / MB:.0f} MB, PSS {max(r.m.peak_pss for r in news) / MB:.0f} MB")
+    lines.append(f"requests per stored article: (a) {per(inline, lambda r: r.requests):.2f} "
+                 f"({per(inline, lambda r: r.not_found):.2f} answered 404), (b) {per(news, lambda r: r.requests):.2f} "
+                 f"({per(news, lambda r: r.not_found):.2f} answered 404)")
+    split = lambda rs: (f"{1000 * per(rs, lambda r: r.m.main_cpu):.1f} main process + "  # noqa: E731
+                        f"{1000 * per(rs, lambda r: r.m.worker_cpu):.1f} workers")
+    lines.append(f"CPU ms per stored article: (a) {cpu(inline):.1f} = {split(inline)}, (b) {cpu(news):.1f} = {split(news)}")
+    lines.append(f"peak RSS (b) max {max(r.m.peak_rss for r in news) / MB:.0f} MB, "
+                 f"PSS {max(r.m.peak_pss for r in news) / MB:.0f} MB")
     lines.append(f"CPU-bound ceiling of the ratio, (a) on one core and (b) on all {cores}: "
                  f"{cores} x {cpu(inline):.1f} / {cpu(news):.1f} = {cores * cpu(inline) / cpu(news):.2f}x")
     return lines
@@ -376,6 +413,10 @@ def others_report(root: Path, limit: int) -> str:
 def main() -> None:
     stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shape", choices=[*make_site.SHAPES, "both"], default="both",
+                        help="site shape(s) to compare on (default both)")
+    parser.add_argument("--growth-shape", choices=make_site.SHAPES,
+                        help="site shape of the growth table (default: listing when it is compared, else sitemap)")
     parser.add_argument("--pages", type=int, default=2000, help="articles in the compared site (default 2000)")
     parser.add_argument("--growth", default="500,2000,8000", help="site sizes for the growth table ('' skips it)")
     parser.add_argument("--rounds", type=int, default=2, help="(a)/(b) pairs, alternated (default 2)")
@@ -391,40 +432,51 @@ def main() -> None:
     growth = [int(n) for n in args.growth.split(",") if n.strip()]
     base = f"http://127.0.0.1:{args.port}/"
     (OUT / "logs").mkdir(parents=True, exist_ok=True)
-    roots = {n: site(n, base) for n in sorted({args.pages, *growth})}
+    shapes = list(make_site.SHAPES) if args.shape == "both" else [args.shape]
+    growth_shape = args.growth_shape or (make_site.LISTING if make_site.LISTING in shapes else shapes[0])
+    roots = {shape: site(args.pages, base, shape) for shape in shapes}
+    growth_roots = {n: site(n, base, growth_shape) for n in growth}
 
-    report = []
-    runs: list[Run] = []
-    with serve(roots[args.pages], args.port, allow_nginx=not args.python_server) as server:
-        report.append(header(args.pages, roots[args.pages], server, args.port, extra))
-        for number in range(1, args.rounds + 1):
-            for crawl in ("a", "b"):
-                log(f"round {number}: ({crawl}) on {args.pages} pages ...")
-                run = (run_inline(base, args.pages, f"r{number}", args.timeout) if crawl == "a"
-                       else run_news(base, args.pages, f"r{number}", args.timeout, extra))
-                log(f"  {run.rate:.1f} articles/s, {run.rows} rows")
-                runs.append(run)
-    report += ["", table(RUN_HEADERS, [run_row(r) for r in runs]), *ratio_lines(runs)]
-    report += [f"{r.label}: {r.note}" for r in runs if r.note]
+    report = [header(extra)]
+    summary = []
+    for shape in shapes:
+        runs: list[Run] = []
+        with serve(roots[shape], args.port, allow_nginx=not args.python_server) as server:
+            report += ["", site_line(shape, args.pages, roots[shape], server, args.port)]
+            for number in range(1, args.rounds + 1):
+                for crawl in ("a", "b"):
+                    log(f"{shape} round {number}: ({crawl}) on {args.pages} pages ...")
+                    tag = f"{shape}-r{number}"
+                    run = (run_inline(base, args.pages, tag, args.timeout, shape) if crawl == "a"
+                           else run_news(base, args.pages, tag, args.timeout, extra))
+                    log(f"  {run.rate:.1f} articles/s, {run.rows} rows")
+                    runs.append(run)
+        lines = ratio_lines(runs)
+        report += [table(RUN_HEADERS, [run_row(r) for r in runs]), *lines]
+        report += [f"{r.label}: {r.note}" for r in runs if r.note]
+        summary += [f"{shape}: {lines[0]}", f"  {lines[1]}", f"  {lines[2]}"]
+    if len(summary) > 1:
+        report += ["", "both shapes:", *summary]
 
     if growth:
         grown = []
         for n in growth:
-            with serve(roots[n], args.port, allow_nginx=not args.python_server):
-                log(f"growth: (b) on {n} pages ...")
-                grown.append(run_news(base, n, f"growth-{n}", args.timeout, extra))
+            with serve(growth_roots[n], args.port, allow_nginx=not args.python_server):
+                log(f"growth: (b) on {n} pages ({growth_shape} shape) ...")
+                grown.append(run_news(base, n, f"growth-{growth_shape}-{n}", args.timeout, extra))
         rows = [[str(r.pages), f"{r.m.wall:.1f}", f"{r.rate:.1f}", "yes" if r.rows == r.pages else f"NO ({r.rows})",
-                 str(r.errors + r.tracebacks), f"{r.m.cpu:.1f}", f"{r.m.cpu / r.m.wall:.2f}", f"{r.m.other_cpu / r.m.wall:.2f}",
-                 f"{1000 * r.m.cpu / max(1, r.rows):.1f}",
+                 str(r.errors + r.tracebacks), f"{r.requests / max(1, r.rows):.2f}", f"{r.m.cpu:.1f}",
+                 f"{r.m.cpu / r.m.wall:.2f}", f"{r.m.other_cpu / r.m.wall:.2f}",
+                 f"{1000 * r.m.cpu / max(1, r.rows):.1f}", f"{1000 * r.m.main_cpu / max(1, r.rows):.1f}",
                  f"{r.m.peak_rss / MB:.0f}", f"{r.m.peak_pss / MB:.0f}" if r.m.peak_pss else "-"] for r in grown]
-        report += ["", "growth: `scrapy crawl news`, one run per site size",
-                   table(["N", "wall s", "articles/s", "rows=N", "errors", "CPU s", "cores", "other cores", "CPU ms/article", "peak RSS MB",
-                          "peak PSS MB"], rows)]
+        report += ["", f"growth: `scrapy crawl news`, one run per site size, {growth_shape} shape",
+                   table(["N", "wall s", "articles/s", "rows=N", "errors", "requests/article", "CPU s", "cores",
+                          "other cores", "CPU ms/article", "main ms/article", "peak RSS MB", "peak PSS MB"], rows)]
         report += [f"N={r.pages}: {r.note}" for r in grown if r.note]
 
     if args.others:
         log("timing extractors per page ...")
-        report += ["", others_report(roots[args.pages], args.others_pages)]
+        report += ["", others_report(roots[shapes[0]], args.others_pages)]
     report.append(f"\nload average at end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("\n".join(report))
 
