@@ -143,11 +143,6 @@ def similarity(a: Signature, b: Signature) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
-def candidate_probability(s: float, params: Params = DEFAULT) -> float:
-    """Probability that two texts of Jaccard similarity `s` share at least one band."""
-    return 1.0 - (1.0 - s ** params.rows) ** params.bands
-
-
 _EMPTY = object()
 
 

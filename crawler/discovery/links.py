@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -17,14 +16,6 @@ SKIP_PATH = re.compile(
     re.I,
 )
 SKIP_QUERY = re.compile(r"(?:^|&)(?:replytocom|share|like_comment|action|redirect_to|print|amp)=", re.I)
-
-
-@dataclass
-class LinkHint:
-    """A link to follow, with what the linking page says about it."""
-
-    url: str
-    hints: dict = field(default_factory=dict)
 
 
 def _tree(html: str):

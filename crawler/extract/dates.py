@@ -131,10 +131,6 @@ def parse_datetime(value: str | None, human: bool = False) -> datetime | None:
     return parse_human(text) if human else None
 
 
-def has_time(moment: datetime) -> bool:
-    return (moment.hour, moment.minute, moment.second) != (0, 0, 0) or moment.tzinfo is not None
-
-
 def get_zone(name: str | None) -> tzinfo | None:
     """The IANA zone `name`, or None when absent or unknown."""
     if not name:
@@ -152,13 +148,6 @@ def to_iso(moment: datetime | None, zone: tzinfo | None = None) -> str | None:
     if moment.tzinfo is None and zone is not None:
         moment = moment.replace(tzinfo=zone)
     return moment.isoformat(timespec="seconds")
-
-
-def in_zone_of(moment: datetime, reference: datetime | None) -> datetime:
-    """`moment` expressed with the UTC offset of `reference` (so feed GMT dates keep the site's offset)."""
-    if moment.tzinfo is None or reference is None or reference.tzinfo is None:
-        return moment
-    return moment.astimezone(reference.tzinfo)
 
 
 def is_future(moment: datetime, now: datetime | None = None) -> bool:

@@ -79,9 +79,6 @@ ARTICLE_TYPES = {
     "socialmediaposting", "webpage-article",
 }
 PAGE_TYPES = {"webpage", "itempage", "medicalwebpage", "aboutpage", "faqpage", "qapage"}
-ORGANIZATION_TYPES = {"organization", "corporation", "newsmediaorganization", "educationalorganization",
-                      "governmentorganization", "ngo", "localbusiness", "onlinebusiness", "medicalorganization",
-                      "professionalservice", "website", "brand"}
 
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _CDATA = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
@@ -329,10 +326,6 @@ def in_teaser(element, h1=None) -> bool:
         if tag in ("body", "main"):
             return False
     return False
-
-
-def text_of(element) -> str:
-    return squash("".join(element.itertext()))
 
 
 def fold_name(text: str) -> str:

@@ -36,7 +36,6 @@ STOPWORDS = {
     "nl": "de het een en van is dat op te in niet zijn voor met die er aan ook",
 }
 _STOP = {lang: set(words.split()) for lang, words in STOPWORDS.items()}
-LATIN = set(STOPWORDS) | {"la", "sv", "da", "no", "fi", "pl", "cs", "tr", "id", "ro", "hu", "vi"}
 
 
 def script_of(lang: str) -> str:

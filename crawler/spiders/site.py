@@ -10,7 +10,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.extract.boilerplate import SiteLearner
 from crawler.sources import Source
-from crawler.spiders.listings import ListingPolicy, url_shape  # noqa: F401  (url_shape: re-exported)
+from crawler.spiders.listings import ListingPolicy
 from crawler.stats import inc
 from crawler.urls import canonical_url, same_site
 
