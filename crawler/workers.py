@@ -22,6 +22,7 @@ from typing import Any
 
 from crawler import neardup
 from crawler.extract import Article, Rejection, extract_article
+from crawler.items import CrawledArticle
 from crawler.pipelines.normalise import normalise
 
 logger = logging.getLogger(__name__)
@@ -54,13 +55,17 @@ def _serve(conn: Connection) -> None:
             result = extract_article(*args, **kwargs)
             if isinstance(result, Article):
                 # CPU work the pipelines would otherwise do on the reactor thread: done here
-                normalise(result)
-                result.minhash = neardup.signature(result.body)
-                if result.minhash is not None:
-                    result.minhash_bands = neardup.bands(result.minhash)
+                result = sign(normalise(CrawledArticle.of(result)))
         except Exception as exc:  # a bug on one page must not take the worker down
             result = Rejection(url=args[1], reason="extract_error", detail=repr(exc)[:500])
         conn.send(result)
+
+
+def sign(item: CrawledArticle) -> CrawledArticle:
+    """The item with the MinHash signature and LSH bands of its body (near-duplicate clusters)."""
+    item.minhash = neardup.signature(item.body)
+    item.minhash_bands = neardup.bands(item.minhash) if item.minhash is not None else None
+    return item
 
 
 @dataclass

@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 
 from conftest import run_crawl
+from crawler import neardup
 from crawler.devserver import base_url, serve_site
 from crawler.spiders.multipage import part_links, part_number
 
@@ -105,6 +106,11 @@ def test_crawl_joins_the_parts_of_each_story_in_order_and_never_stores_a_part_al
     assert rows[f"{base}/news/river/"] == "\n\n".join(prose(1, 1) + prose(1, 2) + prose(1, 3, 2))
     assert rows[f"{base}/news/port.html"] == "\n\n".join(prose(2, 1) + prose(2, 2))
     assert rows[f"{base}/news/market/"] == "\n\n".join(prose(3, 1, 4))
+    # the near-duplicate signature is of the whole story, not of part 1 (the worker signs part 1)
+    with sqlite3.connect(db_path) as conn:
+        bands = sorted(conn.execute("SELECT band, hash FROM minhash_bands JOIN articles a ON a.id = article_id "
+                                    "WHERE a.url = ?", (f"{base}/news/river/",)).fetchall())
+    assert bands == sorted(neardup.bands(neardup.signature(rows[f"{base}/news/river/"])))
     stats = result.stats
     assert stats["news/multipage/stories"] == 2 and stats["news/multipage/parts"] == 3
     # a story missing a part is not stored incomplete: a rejects row, retried by the next run

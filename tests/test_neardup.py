@@ -16,7 +16,7 @@ from scrapy.utils.test import get_crawler
 
 from conftest import ROOT, run_crawl
 from crawler import neardup
-from crawler.extract import Article
+from crawler.items import CrawledArticle
 from crawler.pipelines.cluster import ClusterPipeline
 from storage import Store
 
@@ -145,9 +145,9 @@ def test_band_index_forgets_its_oldest_entries():
 
 # --- storage and the pipeline ---------------------------------------------------------------
 
-def article(url: str, path: str, source: str = "test") -> Article:
+def article(url: str, path: str, source: str = "test") -> CrawledArticle:
     body = (FIXTURES / path).read_text("utf-8")
-    return Article(url=url, title=path, body=body, source=source, content_hash=url)
+    return CrawledArticle(url=url, title=path, body=body, source=source, content_hash=url)
 
 
 def pipeline(db_path: Path, threshold: float = neardup.DEFAULT.threshold) -> ClusterPipeline:
@@ -156,7 +156,7 @@ def pipeline(db_path: Path, threshold: float = neardup.DEFAULT.threshold) -> Clu
     return cluster_pipeline
 
 
-def store_items(db_path: Path, items: list[Article]) -> None:
+def store_items(db_path: Path, items: list[CrawledArticle]) -> None:
     """Write items as StorePipeline does: cluster_id in the row, bands by url."""
     rows = []
     for item in items:

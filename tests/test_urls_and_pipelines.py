@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract import Article, Rejection, content_hash
+from crawler.items import CrawledArticle
 from crawler.pipelines.errors import InvalidArticle, Rejected
 from crawler.pipelines.normalise import NormalisePipeline, clean_body
 from crawler.pipelines.validate import ValidatePipeline
@@ -37,8 +38,8 @@ def test_validate_turns_rejections_into_drops_with_their_reason():
 
 
 def test_normalise_cleans_whitespace_dates_names_and_hash():
-    item = Article(url="HTTP://S.example/a?utm_medium=x", title=" A\n title ", body="one  \n\n\n two\nthree",
-                   authors=["Jane  Doe", "jane doe", "Omar"], published_at="2020-07-28 15:16:00+0300")
+    item = CrawledArticle(url="HTTP://S.example/a?utm_medium=x", title=" A\n title ", body="one  \n\n\n two\nthree",
+                          authors=["Jane  Doe", "jane doe", "Omar"], published_at="2020-07-28 15:16:00+0300")
     item = NormalisePipeline().process_item(item)
     assert item.url == "http://s.example/a"
     assert item.title == "A title"

@@ -10,6 +10,7 @@ import signal
 import pytest
 
 from crawler.extract import extract_article
+from crawler.items import CrawledArticle
 from crawler.workers import ExtractionPool, WorkerFailed
 
 PAGE = ("<html lang='en'><head><title>Dam repairs finished</title><meta property='og:type' content='article'>"
@@ -94,7 +95,7 @@ def test_pool_returns_records_normalised_with_bands_that_the_pipelines_take_as_t
             pool.close()
 
     result = run(go())
-    expected = normalise(extract_article(messy, "https://S.example/story?utm_source=x"))
+    expected = normalise(CrawledArticle.of(extract_article(messy, "https://S.example/story?utm_source=x")))
     assert result.to_dict() == expected.to_dict()
     assert "Engineers finished" in result.body and result.url == "https://s.example/story"
     assert result.minhash_bands == neardup.bands(result.minhash)

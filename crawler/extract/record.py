@@ -28,8 +28,12 @@ class Article:
     fetched_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The record's fields as a dict (lists and dicts shared, not copied: a hot path)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The record's fields as a dict (lists and dicts shared, not copied: a hot path); a
+        subclass's own fields (the crawl's, crawler.items) are not part of the record."""
+        return {name: getattr(self, name) for name in RECORD_FIELDS}
+
+
+RECORD_FIELDS = tuple(f.name for f in fields(Article))
 
 
 @dataclass

@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler import neardup
-from crawler.extract import Article
+from crawler.items import CrawledArticle
 from crawler.stats import inc
 from storage import Store
 
@@ -64,16 +64,15 @@ class ClusterPipeline:
         if self.store is not None:
             self.store.close()
 
-    def process_item(self, item: Article) -> Article:
-        sig = getattr(item, "minhash", None)  # computed by the extraction worker, off this thread
-        bands = getattr(item, "minhash_bands", None)
+    def process_item(self, item: CrawledArticle) -> CrawledArticle:
+        sig, bands = item.minhash, item.minhash_bands  # computed by the extraction worker, off this thread
         if sig is None or not neardup.same_signature_params(self.params):
             sig, bands = neardup.signature(item.body, self.params), None
         if sig is None:
             return item
         if bands is None:
             bands = neardup.bands(sig, self.params)
-        replaces = getattr(item, "replaces", None)
+        replaces = item.replaces
         if replaces:
             # an edit keeps the cluster it has (the store does not change cluster_id on update);
             # a row stored before clustering existed gets no bands, so every row with bands has one

@@ -8,7 +8,7 @@ import sqlite3
 
 from scrapy.crawler import Crawler
 
-from crawler.extract import Article
+from crawler.items import CrawledArticle
 from crawler.stats import inc
 from storage import Store
 
@@ -43,7 +43,7 @@ class DedupePipeline:
         if self.store:
             self.store.close()
 
-    def process_item(self, item: Article) -> Article:
+    def process_item(self, item: CrawledArticle) -> CrawledArticle:
         if item.url in self.seen:
             inc(self.stats, "duplicates/in_run", item.source)
             raise DuplicateArticle(f"duplicate in this run: {item.url}")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract import Article, content_hash
+from crawler.extract import content_hash
 from crawler.extract.dates import parse_datetime, to_iso
+from crawler.items import CrawledArticle
 from crawler.urls import canonical_url
 
 _INLINE_SPACE = re.compile(r"[ \t\r\f\v]+")
@@ -28,7 +29,7 @@ def _unique(names: list[str]) -> list[str]:
     return list(seen.values())
 
 
-def normalise(item: Article) -> Article:
+def normalise(item: CrawledArticle) -> CrawledArticle:
     """The item in its stored form: canonical URL, clean title and body, ISO 8601 dates, names
     once each, the body's content hash. No I/O, idempotent; marks the item `normalised`."""
     item.url = canonical_url(item.url)
@@ -49,7 +50,7 @@ class NormalisePipeline:
     """Normalises each article (see `normalise`), unless the extraction worker already did, off
     the reactor thread (crawler.workers)."""
 
-    def process_item(self, item: Article) -> Article:
-        if getattr(item, "normalised", False):
+    def process_item(self, item: CrawledArticle) -> CrawledArticle:
+        if item.normalised:
             return item
         return normalise(item)

@@ -22,7 +22,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
-from crawler.extract import Article
+from crawler.items import CrawledArticle
 from crawler.runlock import RunLock
 from crawler.stats import inc
 from crawler.urls import canonical_url
@@ -115,14 +115,14 @@ class StorePipeline:
 
     # --- items --------------------------------------------------------------------------------
 
-    async def process_item(self, item: Article) -> Article:
+    async def process_item(self, item: CrawledArticle) -> CrawledArticle:
         row = item.to_dict()
-        if getattr(item, "cluster_id", None) is not None:
+        if item.cluster_id is not None:
             row["cluster_id"] = item.cluster_id
-        if getattr(item, "minhash_bands", None):
+        if item.minhash_bands:
             self.bands[item.url] = item.minhash_bands
-        (self.updates if getattr(item, "replaces", None) else self.articles).append(row)
-        self._alias(getattr(item, "fetched_from", None), item.url, "fetched")
+        (self.updates if item.replaces else self.articles).append(row)
+        self._alias(item.fetched_from, item.url, "fetched")
         if self._buffered() >= self.batch_size:
             self.flush()
         if len(self.in_flight) > MAX_BUFFERED_BATCHES:  # backpressure: the writer is behind

@@ -17,6 +17,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler.extract import Article, Rejection, content_hash
+from crawler.workers import sign
 from crawler.stats import inc
 from crawler.urls import canonical_url
 
@@ -115,6 +116,8 @@ class StoryParts:
         if len(bodies) > 1:
             first.body = "\n\n".join(bodies)
             first.content_hash = content_hash(first.body)
+            if first.minhash is not None:  # the worker signed part 1 alone: sign the whole story
+                sign(first)
             inc(self.stats, "multipage/stories", source)
         if len(first.body) < minimum:
             return Rejection(response.url, "too_short", f"body of {len(first.body)} characters (minimum {minimum})",

@@ -33,6 +33,7 @@ from crawler.discovery.sitemaps import crawl_delay
 from crawler.discovery.wordpress import NON_POST_SITEMAP, api_root, fallback_urls, parse_posts, posts_url
 from crawler.extract import Article, Rejection, extract_article
 from crawler.extract.dates import parse_datetime
+from crawler.items import CrawledArticle
 from crawler.sources import Source, SourceError, entry_url, load_sources, parse_since
 from crawler.spiders.listings import Verdict, url_shape
 from crawler.spiders.multipage import StoryParts
@@ -588,7 +589,8 @@ class NewsSpider(scrapy.Spider):
         """extract_article in a worker process (or here when NEWS_EXTRACT_WORKERS is 0)."""
         if self.pool is not None:
             return await self.pool.extract(body, url, **kwargs)
-        return extract_article(body, url, **kwargs)
+        result = extract_article(body, url, **kwargs)
+        return CrawledArticle.of(result) if isinstance(result, Article) else result
 
     def _learn_boilerplate(self, site: SiteState, page: bytes) -> None:
         """Learn the blocks a source repeats once enough of its articles were seen; keep them."""
