@@ -15,11 +15,10 @@ import click
 from crawler.discovery import feed_links, read_sitemap, sitemaps_from_robots
 from crawler.discovery.wordpress import api_root, posts_url
 from crawler.extract import Article, extract_article
+from crawler.extract.record import EXPECTED_FIELDS
 from crawler.settings import USER_AGENT
 from crawler.sources import SourceError, load_sources
 
-EXPECTED_FIELDS = ("url", "title", "body", "authors", "published_at", "modified_at", "language",
-                   "description", "image", "site_name", "categories", "tags")
 KEPT_HEADERS = ("Content-Type", "Link", "Last-Modified", "ETag")
 
 

@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crawler.extract import extract_article  # noqa: E402
+from crawler.extract.record import EXPECTED_FIELDS  # noqa: E402
 
-FIELDS = ("url", "title", "body", "authors", "published_at", "modified_at", "language",
-          "description", "image", "site_name", "categories", "tags")
+FIELDS = EXPECTED_FIELDS
 
 
 def fixture_dirs(args: list[str]) -> list[Path]:

@@ -152,7 +152,7 @@ def search(ctx: click.Context, query: str, source: str | None, since: str | None
         click.echo(f"    {' '.join(hit.snippet.split())}")
 
 
-EXPORT_COLUMNS = list(ARTICLE_COLUMNS)
+EXPORT_COLUMNS = [*ARTICLE_COLUMNS, "cluster_id"]
 
 
 def _csv_row(article: StoredArticle) -> list[Any]:

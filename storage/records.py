@@ -35,6 +35,7 @@ class StoredArticle:
     provenance: dict[str, str]
     content_hash: str | None
     fetched_at: str | None
+    cluster_id: int | None = None  # the near-duplicate cluster it belongs to (see README)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "StoredArticle":

@@ -24,7 +24,7 @@ def db(tmp_path):
             [article(n) for n in range(1, 11)]
             + [article(11, title="In Diyala, the army meets the Peshmerga", source="tigris-daily",
                        url="https://tigris.example/2020/07/28/diyala/", published_at="2020-07-28T15:16:00+03:00",
-                       categories=["Iraq", "Politics"])],
+                       categories=["Iraq", "Politics"], cluster_id=7)],
             [reject(1), reject(2, "too_short", detail="142 chars"), reject(3, "too_short", source="tigris-daily")],
         )
         store.record_run(run_id="r1", source="example.com", started_at="2024-01-01T00:00:00+00:00",
@@ -102,6 +102,7 @@ def test_export_jsonl_writes_one_line_per_article(db):
         assert len(lines) == store.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 11
     first = json.loads(lines[0])
     assert first["categories"] == ["Iraq", "Politics"] and first["title"].startswith("In Diyala")
+    assert first["cluster_id"] == 7  # near-duplicate clusters reach the reader
     assert result.stderr == ""  # no progress bar or summary mixed into a pipe
 
 
@@ -114,7 +115,7 @@ def test_export_csv_round_trips_with_filters_and_output_file(db, tmp_path):
     assert json.loads(rows[0]["authors"]) == ["Jane Doe"] and "\n\n" in rows[0]["body"]
     assert list(rows[0]) == ["id", "url", "source", "title", "body", "authors", "published_at", "modified_at",
                              "language", "description", "image", "site_name", "categories", "tags", "provenance",
-                             "content_hash", "fetched_at"]
+                             "content_hash", "fetched_at", "cluster_id"]
 
 
 def test_export_shows_a_progress_bar_only_on_a_terminal(db, tmp_path, monkeypatch):

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from crawler.extract import Article, extract_article
+from crawler.extract.record import EXPECTED_FIELDS
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
-FIELDS = ("url", "title", "body", "authors", "published_at", "modified_at", "language",
-          "description", "image", "site_name", "categories", "tags")
+FIELDS = EXPECTED_FIELDS
 CASES = sorted(p.parent for p in PAGES.glob("*/*/expected.json"))
 
 

@@ -34,6 +34,8 @@ class Article:
 
 
 RECORD_FIELDS = tuple(f.name for f in fields(Article))
+# what a fixture's expected.json holds: the record less provenance and what the crawl adds
+EXPECTED_FIELDS = tuple(name for name in RECORD_FIELDS if name not in ("provenance", "source", "content_hash", "fetched_at"))
 
 
 @dataclass
