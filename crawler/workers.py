@@ -22,6 +22,7 @@ from typing import Any
 
 from crawler import neardup
 from crawler.extract import Article, Rejection, extract_article
+from crawler.extract.record import DETAIL_CHARS
 from crawler.items import CrawledArticle
 from crawler.pipelines.normalise import normalise
 
@@ -57,7 +58,7 @@ def _serve(conn: Connection) -> None:
                 # CPU work the pipelines would otherwise do on the reactor thread: done here
                 result = sign(normalise(CrawledArticle.of(result)))
         except Exception as exc:  # a bug on one page must not take the worker down
-            result = Rejection(url=args[1], reason="extract_error", detail=repr(exc)[:500])
+            result = Rejection(url=args[1], reason="extract_error", detail=repr(exc)[:DETAIL_CHARS])
         conn.send(result)
 
 

@@ -38,6 +38,9 @@ RECORD_FIELDS = tuple(f.name for f in fields(Article))
 EXPECTED_FIELDS = tuple(name for name in RECORD_FIELDS if name not in ("provenance", "source", "content_hash", "fetched_at"))
 
 
+DETAIL_CHARS = 500  # a rejection's detail (an error message, a repr) is cut to this length
+
+
 @dataclass
 class Rejection:
     """A page that is not stored as an article, and why (`reason` is a short slug)."""

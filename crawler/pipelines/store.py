@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -22,6 +21,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
+from crawler.clock import utc_now
 from crawler.items import CrawledArticle
 from crawler.runlock import RunLock
 from crawler.stats import inc
@@ -138,7 +138,7 @@ class StorePipeline:
             url = canonical_url(url)
             if url != article_url:
                 self.aliases.append({"url": url, "article_url": article_url, "reason": reason,
-                                     "seen_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+                                     "seen_at": utc_now()})
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
         if isinstance(exception, DuplicateArticle):
@@ -154,7 +154,7 @@ class StorePipeline:
             "reason": exception.reason,
             "detail": exception.detail,
             "status": getattr(item, "status", None),
-            "seen_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "seen_at": utc_now(),
         })
         if self._buffered() >= self.batch_size:
             self.flush()

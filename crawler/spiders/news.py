@@ -33,6 +33,8 @@ from crawler.discovery.sitemaps import crawl_delay
 from crawler.discovery.wordpress import NON_POST_SITEMAP, api_root, fallback_urls, parse_posts, posts_url
 from crawler.extract import Article, Rejection, extract_article
 from crawler.extract.dates import parse_datetime
+from crawler.clock import utc_now
+from crawler.extract.record import DETAIL_CHARS
 from crawler.items import CrawledArticle
 from crawler.sources import Source, SourceError, entry_url, load_sources, parse_since
 from crawler.spiders.listings import Verdict, url_shape
@@ -59,8 +61,6 @@ def _content_type(response: Response) -> str:
     return (response.headers.get(b"Content-Type") or b"").decode("latin-1")
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def failure_reason(failure: Failure) -> str:
@@ -356,7 +356,7 @@ class NewsSpider(scrapy.Spider):
         if etag or last_modified:
             self.validators.append({"url": response.url, "etag": etag.decode("latin-1") if etag else None,
                                     "last_modified": last_modified.decode("latin-1") if last_modified else None,
-                                    "checked_at": _now()})
+                                    "checked_at": utc_now()})
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request | Rejection]:
         """A sitemap, sitemap index, feed or plain-text URL list (gzipped or not, any Content-Type):
@@ -570,13 +570,13 @@ class NewsSpider(scrapy.Spider):
             return self._reject(site, response.url, failure.reason, str(failure), response.status)
         except Exception as exc:  # extraction must never stop the crawl
             self.logger.error("extraction failed on %s: %r", response.url, exc)
-            return self._reject(site, response.url, "extract_error", repr(exc)[:500], response.status)
+            return self._reject(site, response.url, "extract_error", repr(exc)[:DETAIL_CHARS], response.status)
         result.source = site.name
         if isinstance(result, Article):
             self._count_fields(site, result)
             inc(self.crawler.stats, "boilerplate/applied", site.name, int("boilerplate" in kwargs))
             self._learn_boilerplate(site, response.body)
-            result.fetched_at = _now()
+            result.fetched_at = utc_now()
             result.fetched_from = (response.request.meta.get("redirect_urls") or [response.url])[0]
             if _before(result.published_at, config.since):
                 return self._reject(site, response.url, "before_since",
@@ -630,7 +630,7 @@ class NewsSpider(scrapy.Spider):
         else:
             reason = failure_reason(failure)
             name = failure.type.__name__ if failure.type else "error"
-            yield self._reject(site, url, reason, f"{name}: {failure.getErrorMessage()}"[:500])
+            yield self._reject(site, url, reason, f"{name}: {failure.getErrorMessage()}"[:DETAIL_CHARS])
 
     def discovery_failed(self, failure: Failure) -> Iterator[Rejection | scrapy.Request]:
         """Probing /sitemap.xml or a feed page that is not there is normal: a stat. A sitemap or
