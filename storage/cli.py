@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sqlite3
 import sys
@@ -72,7 +73,38 @@ def _json_lines(objects: Iterable[Any]) -> None:
 since_option = click.option("--since", type=IsoDate(), help="Published at or after this date/time (UTC unless it has an offset).")
 until_option = click.option("--until", type=IsoDate(), help="Published before this date/time.")
 source_option = click.option("--source", help="Only this source.")
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per line for lists).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+FORMATS = ("table", "jsonl", "csv")
+
+
+def output_options(command):
+    """One set of output options for every listing command (as sqlite-utils shares its own):
+    `--format table|jsonl|csv`, and `--json`, short for `--format jsonl`."""
+    command = click.option("--json", "as_json", is_flag=True, help="Same as --format jsonl.")(command)
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="table: aligned columns; jsonl: one JSON object a line; csv: a header, then one "
+                             "row an object (lists and objects as JSON).")(command)
+
+
+def _emitted(objects: Iterable[Any], fmt: str, as_json: bool) -> bool:
+    """Print `objects` as JSON lines or CSV and return True; False for a table (the command's own)."""
+    fmt = "jsonl" if as_json else fmt
+    if fmt == "jsonl":
+        _json_lines(objects)
+        return True
+    if fmt == "csv":
+        rows = [obj if isinstance(obj, dict) else asdict(obj) for obj in objects]
+        headers = list(rows[0]) if rows else []
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        if headers:
+            writer.writerow(headers)
+        for row in rows:
+            writer.writerow([json.dumps(row[h], ensure_ascii=False) if isinstance(row[h], list | dict) else row[h]
+                             for h in headers])
+        click.echo(out.getvalue(), nl=False)
+        return True
+    return False
 
 
 @click.group(cls=StoreGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,10 +153,10 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @until_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="At most this many hits.")
 @click.option("--raw", is_flag=True, help="QUERY is SQLite FTS5 syntax (OR, NOT, \"phrase\", prefix*).")
-@json_option
+@output_options
 @click.pass_context
 def search(ctx: click.Context, query: str, source: str | None, since: str | None, until: str | None,
-           limit: int, raw: bool, as_json: bool) -> None:
+           limit: int, raw: bool, fmt: str, as_json: bool) -> None:
     """Full-text search over titles and bodies, best match first.
 
     Every word must match, in any order; --raw passes FTS5 syntax through.
@@ -140,8 +172,7 @@ def search(ctx: click.Context, query: str, source: str | None, since: str | None
         hits = list(store.search(query, source=source, since=since, until=until, limit=limit, raw=raw))
     except sqlite3.OperationalError as error:  # bad --raw syntax
         raise click.ClickException(f"bad search query {query!r}: {error}") from error
-    if as_json:
-        _json_lines({**hit.article.to_dict(), "snippet": hit.snippet} for hit in hits)
+    if _emitted(({**hit.article.to_dict(), "snippet": hit.snippet} for hit in hits), fmt, as_json):
         return
     if not hits:
         click.echo(f"no articles match {query!r}", err=True)
@@ -221,9 +252,9 @@ def _isatty(stream: Any) -> bool:
 @click.option("--reason", help="Only this reason (see `news-store stats` for the counts).")
 @source_option
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1), help="At most this many.")
-@json_option
+@output_options
 @click.pass_context
-def rejects(ctx: click.Context, reason: str | None, source: str | None, limit: int, as_json: bool) -> None:
+def rejects(ctx: click.Context, reason: str | None, source: str | None, limit: int, fmt: str, as_json: bool) -> None:
     """Pages the crawls saw and did not store, last seen first, with why and how many times
     (a URL rejected again for the same reason keeps one row).
 
@@ -232,9 +263,8 @@ def rejects(ctx: click.Context, reason: str | None, source: str | None, limit: i
         news-store rejects --reason too_short
         news-store rejects --source gulf-wire --limit 10
     """
-    rows = _open(ctx).rejects(reason=reason, source=source, limit=limit)
-    if as_json:
-        _json_lines(rows)
+    rows = list(_open(ctx).rejects(reason=reason, source=source, limit=limit))
+    if _emitted(rows, fmt, as_json):
         return
     _table(["last_seen", "times", "source", "reason", "status", "url", "detail"],
            ([r.seen_at, r.times_seen, r.source, r.reason, r.status, r.url, (r.detail or "")[:80]] for r in rows))
@@ -243,9 +273,9 @@ def rejects(ctx: click.Context, reason: str | None, source: str | None, limit: i
 @main.command()
 @source_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="At most this many.")
-@json_option
+@output_options
 @click.pass_context
-def runs(ctx: click.Context, source: str | None, limit: int, as_json: bool) -> None:
+def runs(ctx: click.Context, source: str | None, limit: int, fmt: str, as_json: bool) -> None:
     """Crawl runs, newest first: one row per run and source, with what each did.
 
     \b
@@ -253,8 +283,7 @@ def runs(ctx: click.Context, source: str | None, limit: int, as_json: bool) -> N
         news-store runs --source gulf-wire --limit 5
     """
     rows = _open(ctx).runs(source=source, limit=limit)
-    if as_json:
-        _json_lines(rows)
+    if _emitted(rows, fmt, as_json):
         return
     _table(
         ["run_id", "source", "started_at", "seconds", "finish_reason", "discovered", "fetched", "new",
@@ -273,9 +302,9 @@ def _run_health(run) -> str:
 
 
 @main.command()
-@json_option
+@output_options
 @click.pass_context
-def sources(ctx: click.Context, as_json: bool) -> None:
+def sources(ctx: click.Context, fmt: str, as_json: bool) -> None:
     """Every source in the store: articles, rejects, runs, last run, and the health of the last
     run that fetched enough article pages to judge (share of article pages that gave an article,
     author and date fill rates, with a warning when one dropped sharply against earlier runs: a
@@ -287,8 +316,7 @@ def sources(ctx: click.Context, as_json: bool) -> None:
         news-store sources
     """
     rows = _open(ctx).sources()
-    if as_json:
-        _json_lines(rows)
+    if _emitted(rows, fmt, as_json):
         return
 
     def rate(summary, name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import subprocess
 import sys
@@ -171,3 +172,18 @@ def test_runs_as_a_module(db):
     done = subprocess.run([sys.executable, "-m", "storage.cli", "--db", str(db), "sources"],
                           capture_output=True, text=True)
     assert done.returncode == 0 and "tigris-daily" in done.stdout
+
+
+@pytest.mark.parametrize("command", [["rejects"], ["runs"], ["sources"], ["search", "Peshmerga"]])
+def test_every_listing_command_prints_table_jsonl_or_csv(db, command):
+    jsonl = [json.loads(line) for line in run(db, *command, "--format", "jsonl").stdout.splitlines()]
+    assert jsonl and jsonl == [json.loads(line) for line in run(db, *command, "--json").stdout.splitlines()]
+    rows = list(csv.DictReader(io.StringIO(run(db, *command, "--format", "csv").stdout)))
+    assert len(rows) == len(jsonl) and list(rows[0]) == list(jsonl[0])
+    for row, obj in zip(rows, jsonl):  # the same values; lists and objects as JSON in their cells
+        for name, value in obj.items():
+            cell = row[name]
+            assert (json.loads(cell) if isinstance(value, list | dict) else cell) == (
+                value if isinstance(value, list | dict) else ("" if value is None else str(value)))
+    table = run(db, *command).stdout.splitlines()
+    assert table and not table[0].startswith("{")
