@@ -37,7 +37,7 @@ from crawler.clock import utc_now
 from crawler.extract.record import DETAIL_CHARS
 from crawler.items import CrawledArticle
 from crawler.sources import Source, SourceError, entry_url, load_sources, parse_since
-from crawler.spiders.listings import Verdict, url_shape
+from crawler.spiders.listings import MAX_BACKLOG, Verdict, url_shape
 from crawler.spiders.multipage import StoryParts
 from crawler.spiders.site import SiteState
 from crawler.stats import inc
@@ -703,8 +703,9 @@ class NewsSpider(scrapy.Spider):
                 known += listings.is_story(url)
                 continue
             site.seen.add(key)
-            if not self._worth_fetching(site, url, {}):  # stored (or rejected for good) before
-                if key in site.stored:
+            skip = self._incremental_skip(site, url, {})
+            if skip:  # stored, or rejected for good, by an earlier run
+                if skip == "stored":
                     listings.article(url)  # a stored story: its shape is one of stories
                     if site.resume:
                         new.append(url)
@@ -720,6 +721,9 @@ class NewsSpider(scrapy.Spider):
                 inc(stats, "listing/held", site.name)
             else:
                 inc(stats, f"listing/skipped/{decision}", site.name)
+                if decision == "backlog_full" and stats.get_value(f"news/sources/{site.name}/listing/skipped/backlog_full") == 1:
+                    self.logger.warning("%s: links shaped %s waiting on probation past %d: further ones not followed",
+                                        site.name, url_shape(url), MAX_BACKLOG)
         verdict = listings.listing(page_url, new, known)
         self._shape_stopped(site, page_url, verdict)
         yield from self._listing_requests(site, follow, page_url)
@@ -761,21 +765,24 @@ class NewsSpider(scrapy.Spider):
 
     def _worth_fetching(self, site: SiteState, url: str, hints: dict) -> bool:
         """False for a story already stored (under this URL or an alias) that no discovery says
-        has changed since; NEWS_RECRAWL=all fetches everything again."""
+        has changed since, or a page rejected for good; NEWS_RECRAWL=all fetches everything again."""
+        return self._incremental_skip(site, url, hints) is None
+
+    def _incremental_skip(self, site: SiteState, url: str, hints: dict) -> str | None:
+        """Why an incremental crawl need not fetch `url` ("stored" or "rejected"), or None."""
         if self.recrawl_all or self.store is None or self.store_was_empty:
-            return True
+            return None
         known = self.store.known(canonical_url(url))
         if known is None:
             if self.store.last_reject(url) in SETTLED_REJECTS:
                 inc(self.crawler.stats, "incremental/skipped_rejected", site.name)
-                return False
-            return True
+                return "rejected"
+            return None
         if changed_since(known, hints):
             inc(self.crawler.stats, "incremental/changed", site.name)
-            return True
+            return None
         inc(self.crawler.stats, "incremental/skipped_stored", site.name)
-        site.stored.add(canonical_url(url))
-        return False
+        return "stored"
 
     def _page_request(self, site: SiteState, url: str, via_listing: bool = False) -> scrapy.Request:
         meta: dict[str, Any] = {"site": site.name, "via_listing": via_listing}

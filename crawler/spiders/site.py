@@ -40,8 +40,7 @@ class SiteState:
         self.sitemap_probes: list[str] = []  # usual sitemap locations waiting for robots.txt
         self.feed_urls: set[str] = set()
         self.seen: set[str] = set()  # canonical URLs of pages requested (or decided) in this run
-        self.revisits: set[str] = set()
-        self.stored: set[str] = set()  # canonical URLs skipped in this run as stored and unchanged  # stored stories re-requested with their HTTP validators
+        self.revisits: set[str] = set()  # stored stories re-requested with their HTTP validators
         self.listings = ListingPolicy(patience, probation)
         self.resume = False  # the source's last crawl was incomplete: stored stories do not stop listings
         self.pages_requested = 0
