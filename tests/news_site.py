@@ -57,6 +57,7 @@ class NewsSite:
                 "path": path, "title": title, "published": published.isoformat(), "topic": TOPICS[i % len(TOPICS)],
                 "author": rng.choice(("Layla Hassan", "Omar Saleh", "Nadia Karim")),
                 "paragraphs": [" ".join(sentence(rng) for _ in range(3)) for _ in range(rng.randint(4, 6))],
+                "theme": i % 2,
             })
         self.stories.reverse()  # newest first, as listings show them
         self.by_path = {story["path"]: story for story in self.stories}
@@ -65,7 +66,7 @@ class NewsSite:
 
     # --- pages ------------------------------------------------------------------------------
 
-    def chrome(self, title: str, main: str, kind: str = "website") -> bytes:
+    def chrome(self, title: str, main: str, kind: str | None = "website", head: str = "") -> bytes:
         nav = "".join(f'<li><a href="/category/{t}/">{t.title()}</a></li>' for t in TOPICS)
         extra = ""
         if self.traps:
@@ -74,17 +75,28 @@ class NewsSite:
         if self.dead_links:
             extra += "".join(f'<li><a href="/tag/{t}-news/">#{t}</a></li>' for t in TOPICS)
         return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)} – Desert Courier</title>'
-                f'<meta property="og:type" content="{kind}"></head><body><header><a href="/">Desert Courier</a>'
+                f'{f"<meta property=og:type content={kind}>" if kind else ""}{head}</head><body>'
+                f'<header><a href="/">Desert Courier</a>'
                 f'<nav><ul>{nav}{extra}</ul></nav></header><main>{main}</main>'
                 f'<footer><p>© Desert Courier. All rights reserved.</p></footer></body></html>').encode()
 
     def article(self, story: dict) -> bytes:
+        """Two templates, as a site that changed themes over the years: an <article> with a linked
+        byline and a <time>, or plain divs with a text byline, the date shown as text and given
+        only in the head's article:published_time, and no og:type."""
         body = "".join(f"<p>{escape(p)}</p>" for p in story["paragraphs"])
         day = datetime.fromisoformat(story["published"])
-        main = (f'<article class="post"><h1>{escape(story["title"])}</h1><p class="byline">By '
-                f'<a href="/author/{story["author"].split()[0].lower()}/" rel="author">{story["author"]}</a> · '
-                f'<time datetime="{story["published"]}">{day:%B %d, %Y}</time></p>{body}</article>')
-        return self.chrome(story["title"], main, "article")
+        if story["theme"] == 0:
+            main = (f'<article class="post"><h1>{escape(story["title"])}</h1><p class="byline">By '
+                    f'<a href="/author/{story["author"].split()[0].lower()}/" rel="author">{story["author"]}</a> · '
+                    f'<time datetime="{story["published"]}">{day:%B %d, %Y}</time></p>{body}</article>')
+            return self.chrome(story["title"], main, "article")
+        main = (f'<div class="content-area"><div class="story-head"><h1 class="headline">{escape(story["title"])}</h1>'
+                f'<div class="meta"><span class="writer">By {story["author"]}</span> | '
+                f'<span class="when">{day:%d %B %Y, %H:%M}</span></div></div><div class="story-text">{body}</div>'
+                f'<div class="share">Share: <a href="/share?u=1">Facebook</a> <a href="/share?u=2">X</a></div></div>')
+        head = f'<meta property="article:published_time" content="{story["published"]}">'
+        return self.chrome(story["title"], main, None, head)
 
     def teasers(self, stories: list[dict]) -> str:
         return "".join(f'<article class="teaser"><h2><a href="{s["path"]}">{escape(s["title"])}</a></h2>'

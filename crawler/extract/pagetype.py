@@ -176,9 +176,3 @@ def page_kind(tree, url: str, has_article_ld: bool) -> PageKind:
     # its prose says so (above): a short one stays rejected whatever its URL
     static_page = reason == "static page template"
     return PageKind(reason, provisional=one_page and not static_page and len(found) < LISTING_TEASERS)
-
-
-def listing_reason(tree, url: str, has_article_ld: bool) -> str | None:
-    """Why the page is not a single article (a short phrase), or None when it may be one."""
-    kind = page_kind(tree, url, has_article_ld)
-    return None if kind.provisional else kind.reason
