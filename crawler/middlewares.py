@@ -27,10 +27,7 @@ class SourceDepthMiddleware(DepthMiddleware):
     def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
         processed = super().get_processed_request(request, response)
         if processed is None:
-            source = request.meta.get("site")
-            self.stats.inc_value("news/cut/depth")
-            if source:
-                self.stats.inc_value(f"news/sources/{source}/cut/depth")
+            inc(self.stats, "cut/depth", request.meta.get("site"))
         return processed
 
 

@@ -18,3 +18,8 @@ def per_source(stats: dict, source: str) -> dict[str, int]:
     """The `news/sources/<source>/…` stats of a finished crawl, keyed without the prefix."""
     prefix = f"news/sources/{source}/"
     return {key[len(prefix):]: value for key, value in stats.items() if key.startswith(prefix)}
+
+
+def total(stats: dict, prefix: str) -> int:
+    """The sum of every integer stat whose key starts with `prefix`."""
+    return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))

@@ -18,7 +18,7 @@ from scrapy.statscollectors import StatsCollector
 from crawler.exitstatus import INTERRUPT_REASONS, fetched_anything
 from crawler.pipelines.store import StorePipeline
 from crawler.completeness import completeness
-from crawler.stats import per_source
+from crawler.stats import per_source, total
 from crawler.health import health_of, health_warning
 from storage import Store
 
@@ -38,10 +38,6 @@ def _iso(value: Any) -> str | None:
     return value
 
 
-def _sum(stats: dict[str, Any], prefix: str) -> int:
-    return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
-
-
 # Crawl-wide values that describe the run, not a count: kept in every source's `stats`.
 RUN_KEYS = ("start_time", "finish_time", "finish_reason", "elapsed_time_seconds", "news/exit_status")
 
@@ -55,11 +51,11 @@ def run_row(stats: dict[str, Any], source: str | None = None) -> dict[str, Any]:
         own = {f"news/{key}": value for key, value in per_source(stats, source).items()}
         stats = {k: v for k, v in stats.items() if k in RUN_KEYS} | own
     return {
-        "discovered": _sum(stats, "news/discovered/"),
+        "discovered": total(stats, "news/discovered/"),
         "fetched": stats.get("news/pages/fetched", 0),
         "stored_new": stats.get("news/stored/new", 0),
         "updated": stats.get("news/stored/updated", 0),
-        "duplicates": _sum(stats, "news/duplicates/"),
+        "duplicates": total(stats, "news/duplicates/"),
         "rejects": {k.removeprefix("news/rejected/"): v for k, v in stats.items() if k.startswith("news/rejected/")},
         "stats": {k: _iso(v) for k, v in stats.items()},
     }
@@ -174,7 +170,7 @@ class CrawlRunsExtension:
                     warning = health_warning(health, previous[:5])
                     if warning:
                         logger.warning("source %s: %s (this run: %s)", source, warning, health)
-                    complete, incomplete = completeness(per_source(stats, source))
+                    complete, incomplete = completeness(own)
                     runs.append(store.record_run(run_id=self.run_id, source=source, **times,
                                                  finish_reason=finish_reason(reason, own),
                                                  health=health, health_warning=warning,

@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.stats import per_source
+from crawler.stats import per_source, total
 
 logger = logging.getLogger(__name__)
 
@@ -50,15 +50,11 @@ class QueueMeter:
             self.waiting[request.meta["site"]] -= 1
 
 
-def _total(counts: dict[str, int], prefix: str) -> int:
-    return sum(v for k, v in counts.items() if k.startswith(prefix) and isinstance(v, int))
-
-
 def source_figures(stats: dict, source: str) -> tuple[int, int, int]:
     """(articles stored, pages rejected, responses received) of one source so far."""
     own = per_source(stats, source)
     stored = own.get("stored/new", 0) + own.get("stored/updated", 0)
-    return stored, _total(own, "rejected/"), _total(own, "responses/")
+    return stored, total(own, "rejected/"), total(own, "responses/")
 
 
 def _clock(seconds: float) -> str:

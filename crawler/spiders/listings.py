@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
@@ -31,6 +32,7 @@ _NUMBER = re.compile(r"\d+")
 MAX_BACKLOG = 10_000  # links held per unproven shape; more are dropped and counted
 
 
+@lru_cache(maxsize=16384)
 def url_shape(url: str) -> str:
     """The shape of a URL: story slugs become `*`, long numbers `#+`, other digit runs `#`, and the
     query its sorted parameter names. `/page/12/` -> `/page/#/`; `/events?month=7&day=3` ->
@@ -105,6 +107,11 @@ class ListingPolicy:
         if state is None or state.articles:
             return True
         return state.stopped is None and not state.listings and not state.failed
+
+    def stopped_kind(self, url: str) -> str | None:
+        """How the shape of `url` was stopped, or None while it is followed."""
+        state = self.shapes.get(url_shape(url))
+        return state.stopped if state is not None else None
 
     def is_story(self, url: str) -> bool:
         """True for links of a shape that has held stories in this run (or in the store)."""

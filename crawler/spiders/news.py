@@ -298,11 +298,7 @@ class NewsSpider(scrapy.Spider):
             site.seen.add(key)
             site.revisits.add(key)
             inc(self.crawler.stats, "revisit/requested", site.name)
-            request = self._page_request(site, url)
-            if site.rest_pending > 0:  # dropped if the REST API lists the posts with their dates
-                site.parked.append(request)
-            elif site.take_budget(self.crawler.stats):
-                yield request
+            yield from self._send(site, self._page_request(site, url))  # parked ones dropped if REST lists the posts
 
     # --- discovery ----------------------------------------------------------------------
 
@@ -655,9 +651,7 @@ class NewsSpider(scrapy.Spider):
         if site.is_on_site(url, self.crawler.stats):
             headers, meta = {}, {"site": site.name, "discovery": kind, **meta}
             if kind in ("feed", "sitemap") and self.store is not None and not self.recrawl_all:
-                etag, last_modified = self.store.validators(url)
-                headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
-                meta["handle_httpstatus_list"] = [304]
+                headers = self._conditional(url, meta)
             yield scrapy.Request(url, callback=callback, errback=errback or self.discovery_failed,
                                  priority=DISCOVERY_PRIORITY, headers=headers, meta=meta)
 
@@ -698,11 +692,16 @@ class NewsSpider(scrapy.Spider):
             if not site.allows(url):
                 continue
             key = canonical_url(url)
-            story = listings.may_be_story(url)
             if key in site.seen:
                 known += listings.is_story(url)
                 continue
             site.seen.add(key)
+            stopped = listings.stopped_kind(url)
+            if stopped:  # no store lookup for a link of a stopped shape (traps bring thousands)
+                listings.state(url).skipped += 1
+                inc(stats, f"listing/skipped/{stopped}", site.name)
+                continue
+            story = listings.may_be_story(url)
             skip = self._incremental_skip(site, url, {})
             if skip:  # stored, or rejected for good, by an earlier run
                 if skip == "stored":
@@ -787,11 +786,17 @@ class NewsSpider(scrapy.Spider):
     def _page_request(self, site: SiteState, url: str, via_listing: bool = False) -> scrapy.Request:
         meta: dict[str, Any] = {"site": site.name, "via_listing": via_listing}
         headers: dict[str, str] = {}
-        if canonical_url(url) in site.revisits:
-            etag, last_modified = self.store.validators(url) if self.store is not None else (None, None)
-            headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
-            meta.update(revisit=True, handle_httpstatus_list=[304])
+        if canonical_url(url) in site.revisits and self.store is not None:
+            meta["revisit"] = True
+            headers = self._conditional(url, meta)
         return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, headers=headers, meta=meta)
+
+    def _conditional(self, url: str, meta: dict[str, Any]) -> dict[str, str]:
+        """If-None-Match / If-Modified-Since from the validators the store kept for `url`; a 304
+        answer then reaches the callback (`meta`)."""
+        etag, last_modified = self.store.validators(url)
+        meta["handle_httpstatus_list"] = [304]
+        return {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
 
     def _discovery_error(self, site: SiteState, url: str, kind: str, detail: str) -> Iterator[Rejection]:
         """A sitemap or feed that does not parse: a stat, a log line, and a rejects row."""
