@@ -4,7 +4,7 @@ unless asked, and the traps real sites carry (an endless events calendar, facete
 category links). Deterministic: the same arguments give the same site.
 
     site = NewsSite(articles=2000, per_page=20, pagination="older", traps=True)
-    server = site.serve()            # a running ThreadingHTTPServer on a free port
+    server = site.serve()            # a running server on a free port (tests/route_server.py)
     site.hits["/calendar"]           # requests seen per path
 """
 
@@ -15,9 +15,8 @@ import random
 import threading
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from html import escape
-from urllib.parse import parse_qs, urlsplit
+from route_server import Answer, RouteServer, serve_routes
 
 WORDS = ("minister council river harvest border market railway school hospital election budget drought "
          "festival museum police court university farmers engineers contract bridge airport province "
@@ -155,44 +154,27 @@ class NewsSite:
             return self.category(path.split("/")[2])
         return None
 
-    def serve(self) -> ThreadingHTTPServer:
-        site = self
+    def serve(self) -> RouteServer:
+        """Serve the site on a free 127.0.0.1 port (tests/route_server.py); count hits per path."""
+        return serve_routes(self.answer)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format, *args):
-                pass
-
-            def do_GET(self):
-                parts = urlsplit(self.path)
-                with site.lock:
-                    site.hits[parts.path] += 1
-                etag = None
-                if parts.path == "/robots.txt":
-                    body, status, kind = b"User-agent: *\nDisallow: /wp-admin/\n", 200, "text/plain"
-                else:
-                    page = site.respond(parts.path, parse_qs(parts.query))
-                    body, status, kind = (page, 200, "text/html; charset=utf-8") if page else (b"<h1>Not found</h1>", 404, "text/html")
-                    if page and site.etags and parts.path in site.by_path:
-                        etag = '"' + hashlib.sha1(page).hexdigest()[:16] + '"'
-                        if self.headers.get("If-None-Match") == etag:
-                            with site.lock:
-                                site.hits["304"] += 1
-                            body, status = b"", 304
-                self.send_response(status)
-                if etag:
-                    self.send_header("ETag", etag)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server
+    def answer(self, path: str, query: dict[str, list[str]], headers) -> Answer:
+        with self.lock:
+            self.hits[path] += 1
+        if path == "/robots.txt":
+            return Answer(200, b"User-agent: *\nDisallow: /wp-admin/\n", "text/plain")
+        page = self.respond(path, query)
+        if not page:
+            return Answer(404, b"<h1>Not found</h1>")
+        if not (self.etags and path in self.by_path):
+            return Answer(200, page)
+        etag = '"' + hashlib.sha1(page).hexdigest()[:16] + '"'
+        if headers.get("If-None-Match") == etag:
+            with self.lock:
+                self.hits["304"] += 1
+            return Answer(304, b"", headers={"ETag": etag})
+        return Answer(200, page, headers={"ETag": etag})
 
 
-def base_of(server: ThreadingHTTPServer) -> str:
-    return f"http://127.0.0.1:{server.server_address[1]}/"
+def base_of(server: RouteServer) -> str:
+    return server.base

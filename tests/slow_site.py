@@ -4,9 +4,9 @@ seconds (a threaded server, so the crawl's concurrent requests wait side by side
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from route_server import Answer, RouteServer, serve_routes
 
 TOPICS = ("harbour", "railway", "museum", "water plant", "school", "bridge", "market", "airport")
 
@@ -28,39 +28,25 @@ def story(number: int) -> str:
             f'</article></body></html>')
 
 
-def serve_slow_site(pages: int = 100, delay: float = 0.5) -> ThreadingHTTPServer:
+def serve_slow_site(pages: int = 100, delay: float = 0.5) -> RouteServer:
     """Start the site on a free port; `server.base` is its home URL. Call `server.shutdown()`."""
+    base = ""
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format, *args):  # quiet
-            pass
+    def answer(path: str, query, headers) -> Answer:
+        if path == "/robots.txt":
+            return Answer(200, f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n".encode(), "text/plain")
+        if path == "/sitemap.xml":
+            urls = "".join(f"<url><loc>{base}news/story-{n}.html</loc></url>" for n in range(pages))
+            return Answer(200, f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                               f'{urls}</urlset>'.encode(), "application/xml")
+        if path == "/":
+            return Answer(200, b"<!DOCTYPE html><html><head><title>District News</title></head><body>"
+                               b"<h1>District News</h1></body></html>")
+        if path.startswith("/news/story-") and path.endswith(".html"):
+            time.sleep(delay)
+            return Answer(200, story(int(path[len("/news/story-"):-len(".html")])).encode("utf-8"))
+        return Answer(404, b"<html><body>not found</body></html>")
 
-        def do_GET(self) -> None:
-            base = self.server.base
-            path = self.path.split("?")[0]
-            status, kind = 200, "text/html; charset=utf-8"
-            if path == "/robots.txt":
-                body, kind = f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n", "text/plain"
-            elif path == "/sitemap.xml":
-                urls = "".join(f"<url><loc>{base}news/story-{n}.html</loc></url>" for n in range(pages))
-                body = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
-                kind = "application/xml"
-            elif path == "/":
-                body = '<!DOCTYPE html><html><head><title>District News</title></head><body><h1>District News</h1></body></html>'
-            elif path.startswith("/news/story-") and path.endswith(".html"):
-                time.sleep(delay)
-                body = story(int(path[len("/news/story-"):-len(".html")]))
-            else:
-                status, body = 404, "<html><body>not found</body></html>"
-            data = body.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.base = f"http://127.0.0.1:{server.server_address[1]}/"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve_routes(answer)
+    base = server.base
     return server

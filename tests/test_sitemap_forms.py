@@ -13,12 +13,12 @@ import sqlite3
 import threading
 import zlib
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import run_crawl
+from route_server import Answer, RouteServer, serve_routes
 
 SM = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 NEWS = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
@@ -69,7 +69,7 @@ class Site:
     requests: list[str] = field(default_factory=list)
     cut_urls: set[str] = field(default_factory=set)  # URLs of entries a cut file lost (never to be requested)
     base: str = ""
-    server: ThreadingHTTPServer | None = None
+    server: RouteServer | None = None
 
     def page(self, slug: str) -> str:
         """Add an article; its absolute URL."""
@@ -85,26 +85,17 @@ class Site:
 
 
 def serve(site: Site) -> None:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            path = urlsplit(self.path).path
-            with lock:
-                site.requests.append(path)
-            content_type, body = site.routes.get(path, ("text/html; charset=utf-8", SOFT_404))
-            self.send_response(200 if path in site.routes else 404)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
+    """Serve `site` on a free 127.0.0.1 port (tests/route_server.py), recording every request."""
     lock = threading.Lock()
-    site.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    site.server.daemon_threads = True
-    site.base = f"http://127.0.0.1:{site.server.server_address[1]}"
-    threading.Thread(target=site.server.serve_forever, daemon=True).start()
+
+    def answer(path: str, query, headers) -> Answer:
+        with lock:
+            site.requests.append(path)
+        content_type, body = site.routes.get(path, ("text/html; charset=utf-8", SOFT_404))
+        return Answer(200 if path in site.routes else 404, body, content_type)
+
+    site.server = serve_routes(answer)
+    site.base = site.server.base.rstrip("/")
 
 
 def urlset(urls: list[str], news: bool = False) -> bytes:
