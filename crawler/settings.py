@@ -24,6 +24,8 @@ NEWS_RUN_ID = ""  # crawl_runs.run_id for this crawl; empty: a fresh UTC-time-ba
 NEWS_NEARDUP = True  # near-duplicate clusters (cluster_id): off skips the cluster pipeline
 NEWS_NEARDUP_THRESHOLD = 0.3  # estimated Jaccard similarity at which two bodies are one story
 NEWS_PROGRESS_SECONDS = 15  # a progress line per source this often; 0: none
+NEWS_REDIS_URL = ""  # redis://HOST:PORT/DB: this crawl is a worker on the shared Redis frontier (crawler.frontier)
+NEWS_REDIS_LEASE_SECONDS = 60  # a leased request whose worker stops renewing goes back to the queue after this
 
 # --- politeness and limits -----------------------------------------------------------------
 USER_AGENT = "news-crawler/0.1 (+https://github.com/news-crawler/news-crawler)"
@@ -77,6 +79,7 @@ EXTENSIONS = {
     "crawler.extensions.progress.ProgressExtension": 600,  # a line per NEWS_PROGRESS_SECONDS
     "scrapy.extensions.logstats.LogStats": None,  # its once-a-minute line: the progress line says more
 }
+ADDONS = {"crawler.frontier.addon.RedisFrontier": 0}  # the Redis frontier scheduler when NEWS_REDIS_URL is set
 LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
