@@ -47,21 +47,21 @@ REDIRECT_MAX_TIMES = 10
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"  # the page also leaves a rejects row with its reason
-DEPTH_LIMIT = 20  # hops from the home page; the next page of a listing is no hop (crawler.middlewares)
+DEPTH_LIMIT = 20  # hops from the home page; the next page of a listing is no hop (crawler.fetch.middlewares)
 DEPTH_PRIORITY = 0
 SPIDER_MIDDLEWARES = {
     # Scrapy's depth middleware, counting the requests it cuts per source (news/.../cut/depth)
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
-    "crawler.middlewares.SourceDepthMiddleware": 900,
+    "crawler.fetch.middlewares.SourceDepthMiddleware": 900,
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.extensions.progress.QueueMeter": 1,  # first: sees each request leave the queue (progress line)
-    "crawler.middlewares.CrawlDelayMiddleware": 560,
-    "crawler.middlewares.RedirectLoopMiddleware": 610,  # sees 3xx before RedirectMiddleware (600)
+    "crawler.fetch.middlewares.CrawlDelayMiddleware": 560,
+    "crawler.fetch.middlewares.RedirectLoopMiddleware": 610,  # sees 3xx before RedirectMiddleware (600)
     # honours Retry-After; replaces Scrapy's own retry middleware at its place
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.RetryAfterMiddleware": 550,
-    "crawler.middlewares.SourceStatsMiddleware": 851,  # per-source requests/responses/errors
+    "crawler.fetch.middlewares.RetryAfterMiddleware": 550,
+    "crawler.fetch.middlewares.SourceStatsMiddleware": 851,  # per-source requests/responses/errors
 }
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False

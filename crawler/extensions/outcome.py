@@ -24,7 +24,7 @@ def source_urls(spider: Spider) -> dict[str, str]:
 class CrawlOutcomeExtension:
     """Sets `news/exit_status` when the spider closes (before the stats are dumped), from the
     finish reason and each source's own responses (`news/sources/<name>/responses/<status>`,
-    counted by crawler.middlewares.SourceStatsMiddleware)."""
+    counted by crawler.fetch.middlewares.SourceStatsMiddleware)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
