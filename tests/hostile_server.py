@@ -38,7 +38,8 @@ BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
                   + ']>')
 HOME_LINKS = [
     "/good/one.html", "/good/two.html", "/pdf.html", "/random.html", "/wrong-charset.html", "/arabic-meta.html",
-    "/arabic-none.html", "/huge.html", "/gzip-bomb.html", "/redirect-loop.html", "/chain/0.html", "/gone-404.html",
+    "/arabic-none.html", "/huge.html", "/gzip-bomb.html", "/redirect-loop.html", "/chain/0.html", "/endless/0.html",
+    "/gone-404.html",
     "/gone-410.html", "/busy-429.html", "/error-500.html", "/unavailable-503.html", "/stall.html",
     "/truncated.html", "/calendar?month=1", "http://elsewhere.example/story.html", "http://10.1.2.3/admin.html",
     "http://192.168.0.1/router.html", "ftp://127.0.0.1/file.html",
@@ -130,6 +131,9 @@ class Hostile(BaseHTTPRequestHandler):
             else:
                 self.send(200, article("Ten hops away", "This story sits at the end of a chain of ten "
                                        "redirects, which a crawler should follow to the end.").encode())
+        elif path.startswith("/endless/"):  # redirects for ever, each hop to a new URL (no loop)
+            hop = int(path.split("/")[2].split(".")[0])
+            self.send(302, b"", Location=f"/endless/{hop + 1}.html")
         elif path == "/gone-404.html":
             self.send(404, b"<h1>Not found</h1>")
         elif path == "/gone-410.html":

@@ -26,6 +26,7 @@ BAD = {  # path -> reject reason
     "huge.html": "too_large",
     "gzip-bomb.html": "too_large",
     "redirect-loop.html": "redirect_loop",
+    "endless/0.html": "too_many_redirects",  # beyond REDIRECT_MAX_TIMES (10)
     "gone-404.html": "http_404",
     "gone-410.html": "http_410",
     "error-500.html": "http_500",

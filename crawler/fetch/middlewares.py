@@ -10,11 +10,11 @@ from email.utils import parsedate_to_datetime
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.spidermiddlewares.depth import DepthMiddleware
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
+from crawler.fetch.failures import RedirectLoop, failure_reason
 from crawler.stats import inc
 
 logger = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ class RedirectLoopMiddleware:
             target = response.urljoin(location.decode("latin-1"))
             chain = set(request.meta.get("redirect_urls", [])) | {request.url}
             if target in chain:
-                raise IgnoreRequest(f"redirect loop: {request.url} -> {target}")
+                raise RedirectLoop(f"redirect loop: {request.url} -> {target}")
         return response
 
 
@@ -126,7 +126,5 @@ class SourceStatsMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: BaseException, spider=None):
-        from crawler.spiders.news import failure_reason  # the reject reasons' names for the same errors
-
         inc(self.stats, f"errors/{failure_reason(Failure(exception))}", request.meta.get("site"))
         return None

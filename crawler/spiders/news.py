@@ -23,7 +23,6 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 from w3lib.url import add_or_replace_parameter
 
@@ -35,6 +34,7 @@ from crawler.extract import Article, Rejection, extract_article
 from crawler.extract.dates import parse_datetime
 from crawler.clock import utc_now
 from crawler.extract.record import DETAIL_CHARS
+from crawler.fetch.failures import failure_reason
 from crawler.items import CrawledArticle
 from crawler.sources import Source, SourceError, entry_url, load_sources, parse_since
 from crawler.spiders.listings import MAX_BACKLOG, Verdict, url_shape
@@ -59,28 +59,6 @@ SHORT_BODY_CHARS = 400  # bodies shorter than this count against a source's heal
 
 def _content_type(response: Response) -> str:
     return (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-
-
-
-
-def failure_reason(failure: Failure) -> str:
-    """A short reject reason for a request that ended without a usable response."""
-    message = failure.getErrorMessage().lower()
-    if failure.check(IgnoreRequest):
-        for words, reason in (("robots.txt", "robots_forbidden"), ("redirect loop", "redirect_loop"),
-                              ("max redirections", "too_many_redirects"), ("exceeded download_maxsize", "too_large"),
-                              ("download max size", "too_large"), ("decompressed", "too_large")):
-            if words in message:
-                return reason
-        return "ignored"
-    for names, reason in ((("TimeoutError", "TCPTimedOutError", "DownloadTimeoutError"), "timeout"),
-                          (("DNSLookupError", "CannotResolveHostError"), "dns_error"),
-                          (("DownloadCancelledError",), "too_large"),
-                          (("ResponseDataLossError", "_DataLoss"), "truncated"),
-                          (("ConnectionRefusedError", "DownloadConnectionRefusedError"), "connection_refused")):
-        if failure.type is not None and failure.type.__name__ in names:
-            return reason if reason != "too_large" or "max size" in message else "cancelled"
-    return "fetch_error"
 
 
 def changed_since(known: dict, hints: dict) -> bool:
