@@ -30,6 +30,8 @@ NEWS_REDIS_LEASE_SECONDS = 60  # a leased request whose worker stops renewing go
 # --- politeness and limits -----------------------------------------------------------------
 USER_AGENT = "news-crawler/0.1 (+https://github.com/news-crawler/news-crawler)"
 ROBOTSTXT_OBEY = True
+# Protego, keeping the Sitemap lines: the spider reads them from RobotsTxtMiddleware's one fetch
+ROBOTSTXT_PARSER = "crawler.fetch.robots.RobotsFile"
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.25
 AUTOTHROTTLE_MAX_DELAY = 30.0

@@ -84,6 +84,12 @@ def test_bad_case_explained_in_rejects_and_stats(hostile, path, reason):
     assert result.stats[f"news/rejected/{got}"] >= 1
 
 
+def test_robots_txt_is_fetched_once(hostile):
+    _, result, _, _, counts = hostile
+    assert counts["/robots.txt"] == 1  # RobotsTxtMiddleware's fetch; the spider reads it from there
+    assert result.stats["robotstxt/request_count"] == 1
+
+
 def test_retry_after_was_honoured(hostile):
     _, _, _, _, counts = hostile
     assert counts["/busy-429.html"] == 2  # one 429, one success after waiting

@@ -22,6 +22,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import add_or_replace_parameter
@@ -35,6 +36,7 @@ from crawler.extract.dates import parse_datetime
 from crawler.clock import utc_now
 from crawler.extract.record import DETAIL_CHARS
 from crawler.fetch.failures import failure_reason
+from crawler.fetch.robots import RobotsFile
 from crawler.items import CrawledArticle
 from crawler.sources import Source, SourceError, entry_url, load_sources, parse_since
 from crawler.spiders.listings import MAX_BACKLOG, Verdict, url_shape
@@ -202,6 +204,9 @@ class NewsSpider(scrapy.Spider):
         spider.pool = None
         crawler.signals.connect(spider.start_workers, signal=signals.spider_opened)
         crawler.signals.connect(spider.save_state, signal=signals.spider_closed)
+        # robots.txt is fetched by Scrapy's RobotsTxtMiddleware when it is obeyed, else by the spider
+        spider.robots_by_middleware = settings.getbool("ROBOTSTXT_OBEY")
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
 
     def start_workers(self, spider=None) -> None:
@@ -251,7 +256,8 @@ class NewsSpider(scrapy.Spider):
     def start_site(self, site: SiteState) -> Iterator[scrapy.Request]:
         base, config = site.base_url, site.config
         # sitemaps wait for the home page: on WordPress with a working REST API they are not needed
-        yield from self._discovery(site, urljoin(base, "/robots.txt"), self.parse_robots, "robots")
+        if not self.robots_by_middleware:  # else RobotsTxtMiddleware's copy comes by robots_parsed
+            yield from self._discovery(site, urljoin(base, "/robots.txt"), self.parse_robots, "robots")
         for url in config.sitemaps:
             yield from self._discovery(site, url, self.parse_sitemap, "sitemap", announced=True)
         for url in config.feeds:
@@ -280,21 +286,37 @@ class NewsSpider(scrapy.Spider):
 
     # --- discovery ----------------------------------------------------------------------
 
+    def robots_parsed(self, robotparser, request: scrapy.Request) -> None:
+        """robots.txt as Scrapy's RobotsTxtMiddleware fetched it, once per host, before any other
+        request to the host (Scrapy's `robots_parsed` signal): its Crawl-delay and Sitemap lines."""
+        parts = urlparse_cached(request)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        listed = [urljoin(robots_url, url) for url in robotparser.sitemaps] if isinstance(robotparser, RobotsFile) else []
+        self._robots_delay(parts.netloc, robotparser.crawl_delay(self.settings.get("USER_AGENT")))
+        for follow in self._robots_read(robots_url, listed):  # sitemaps opened already by another host's page
+            self.crawler.engine.crawl(follow)
+
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        site = self._site(response)
+        """robots.txt requested by the spider itself (ROBOTSTXT_OBEY off: no middleware reads it)."""
         # robots.txt is text whatever its Content-Type says
         text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
-        delay = crawl_delay(text, self.settings.get("USER_AGENT"))
-        if delay:
-            self.crawl_delays[urlsplit(response.url).netloc] = delay
-            self.logger.info("%s: robots.txt asks for Crawl-delay %s s", site.name, delay)
+        self._robots_delay(urlsplit(response.url).netloc, crawl_delay(text, self.settings.get("USER_AGENT")))
         listed = [urljoin(response.url, url) for url in sitemaps_from_robots(text)]
-        yield from self._robots_read(response.request, listed)
+        yield from self._robots_read(self._first_url(response.request), listed)
 
-    def _robots_read(self, request: scrapy.Request, listed: list[str]) -> Iterator[scrapy.Request]:
+    def _robots_delay(self, host: str, delay: float | None) -> None:
+        if delay:
+            self.crawl_delays[host] = delay
+            self.logger.info("%s: robots.txt asks for Crawl-delay %s s", host, delay)
+
+    @staticmethod
+    def _first_url(request: scrapy.Request) -> str:
+        return request.meta.get("redirect_urls", [request.url])[0]
+
+    def _robots_read(self, robots_url: str, listed: list[str]) -> Iterator[scrapy.Request]:
         """robots.txt is in (or failed): the sitemaps it lists, and sitemap discovery if already
-        open, for every source on its host (the dupefilter fetched it once for them all)."""
-        robots_url = canonical_url(request.meta.get("redirect_urls", [request.url])[0])
+        open, for every source on its host (read once for them all)."""
+        robots_url = canonical_url(robots_url)
         for site in self.sites.values():
             if canonical_url(urljoin(site.base_url, "/robots.txt")) == robots_url and not site.robots_done:
                 site.robots_done = True
@@ -308,6 +330,10 @@ class NewsSpider(scrapy.Spider):
         is in (a location robots.txt lists is requested once, as announced)."""
         site.sitemaps_open = True
         site.sitemap_probes.extend(urljoin(site.base_url, path) for path in probes)
+        if not site.robots_done and self.robots_by_middleware:
+            # a page of the site has come, so RobotsTxtMiddleware is done with the host's robots.txt,
+            # and no robots_parsed signal means it could not be read: it lists no sitemap
+            site.robots_done = True
         if not site.robots_done:
             return
         for url in site.robots_sitemaps:
@@ -615,7 +641,7 @@ class NewsSpider(scrapy.Spider):
         inc(self.crawler.stats, f"discovery/failed/{kind}", request.meta.get("site"))
         self.logger.debug("discovery %s failed (%s): %s", kind, failure.getErrorMessage(), request.url)
         if kind == "robots":  # no robots.txt: the sitemap probes need not wait for it
-            yield from self._robots_read(request, [])
+            yield from self._robots_read(self._first_url(request), [])
         if request.meta.get("announced"):
             yield from self.page_failed(failure)
 
