@@ -15,8 +15,9 @@ from typing import Any
 from lxml import etree
 
 from .dates import parse_datetime, parse_human
-from .evidence import (CHROME_PHRASES, OTHERS_WORDS, TERM_HREF, Page, fold_name, in_teaser, iter_text_segments,
-                       squash, token_words, types_of, unescape)
+from .dom import marker, squash, token_words, tokens
+from .evidence import TERM_HREF, Page, fold_name, in_teaser, iter_text_segments, types_of, unescape
+from .vocabulary import CHROME_PHRASES, OTHERS_WORDS
 
 BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:article|story|post|words|text|reporting|report)\s+)?"
@@ -307,9 +308,9 @@ NOT_BYLINE_WORDS = {"bio", "biography", "desc", "description", "avatar", "img", 
                     "testimonial", "review", "reviewer", "checkbox", "form"}
 
 
-def _not_byline(marker: str) -> bool:
+def _not_byline(cue: str) -> bool:
     """'author-image', 'author_bio': a part of the author block other than the name."""
-    for token in marker.split():
+    for token in cue.split():
         words = token_words(token)
         if words and words[-1] in NOT_BYLINE_WORDS:
             return True
@@ -335,13 +336,12 @@ def _candidates(scope) -> list:
         if tag in NOT_IN:
             continue
         get = element.get
-        classes, ident = get("class"), get("id")
-        marker = f"{classes or ''} {ident or ''}" if classes or ident else ""
+        cue = marker(element)
         text = element.text
         if (
             get("itemprop") == "author"
             or "author" in (get("rel") or "").split()
-            or (marker and AUTHORISH.search(marker) and not _not_byline(marker))
+            or (cue and AUTHORISH.search(cue) and not _not_byline(cue))
             or (tag == "a" and AUTHOR_HREF.search(get("href") or ""))
             or (text and not text.isspace() and (BY_TEXT.match(text := text.strip()) or WRITTEN_BY.match(text)))
         ):
@@ -425,9 +425,9 @@ def _in_others_chrome(page: Page, element) -> bool:
             continue  # the story's own header or banner, holding its headline
         if page.is_site_footer(container):
             return True
-        tokens = f"{container.get('id', '')} {container.get('class', '')}".split()
-        if any(_lists_others(token) for token in tokens):
-            if "footer" in " ".join(tokens).lower() and container.xpath("ancestor::article"):
+        names = tokens(container)
+        if any(_lists_others(token) for token in names):
+            if "footer" in " ".join(names).lower() and container.xpath("ancestor::article"):
                 continue  # the story's own footer ("article-template-footer")
             return True
     return False
@@ -493,7 +493,7 @@ def html_authors(page: Page, scope=None, lenient: bool = False, labelled: bool =
         text = squash("".join(element.itertext()))
         if labelled and not BY_TEXT.match(text):
             continue
-        marked = AUTHORISH.search(f"{element.get('class', '')} {element.get('id', '')}") or element.get("itemprop")
+        marked = AUTHORISH.search(marker(element)) or element.get("itemprop")
         if len(text) > (600 if marked else 120):
             continue  # an author block may carry a bio; a bare "By ..." line is short
         done.add(element)

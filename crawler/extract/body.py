@@ -19,12 +19,13 @@ import lxml.html
 import trafilatura
 from lxml import etree
 from trafilatura.settings import Document
-from trafilatura import xpaths as _xpaths  # where trafilatura looks for the story (pinned minor version)
 
+from .dom import squash
 from .prose import chrome, prose_and_paragraphs
 from .prune import remove
 from .render import Block, render
 from .tidy import tidy
+from .vocabulary import STORY_CLASS_TOKENS, STORY_ID_TOKENS, TRAFILATURA_CHROME_NAMES
 
 
 @dataclass(frozen=True)
@@ -107,21 +108,11 @@ def _strip(tree, page_chrome: list) -> None:
             remove(element)
 
 
-# Substrings of class and id words that trafilatura's boilerplate filter takes for chrome.
-CHROME_NAMES = re.compile(r"sidebar|share|social|related|nav|menu|footer|comment|author|tags|banner|meta|bar|ad-|"
-                          r"newsletter|cookie|consent|popular|premium|teaser|byline|rating|hidden|hide", re.I)
-
-
 # trafilatura's first two guesses at the story's frame (BODY_XPATH[0] and [1]), matched in Python:
-# its XPath took longer than the rest of this step. Its later guesses are left out. The words are
-# trafilatura's own (private, hence the copy of 2.3's as a fallback).
+# its XPath took longer than the rest of this step. Its later guesses are left out.
 _STORY_TAGS = ("article", "div", "main", "section")
-_STORY_IDS = re.compile("|".join(getattr(_xpaths, "_ARTICLE_CONTENT_ID_TOKENS", (
-    "(?:entry|article|art)-content", "article__content", "article(?:-|__)?body", "articleBody", "body-text"))))
-_STORY_CLASSES = re.compile("|".join(getattr(_xpaths, "_ARTICLE_CONTENT_CLASS_TOKENS", (
-    "post[-_]text", "post-body", "post-?entry", "post[-_]?content", "postContent", "post_inner_wrapper", "article-?text",
-    "articleText", "(?:entry|page|text|article|art)-content", "article__content", "article(?:-|__)?body", "articleBody",
-    "ArticleContent", "body-text", "article__container"))))
+_STORY_IDS = re.compile("|".join(STORY_ID_TOKENS))
+_STORY_CLASSES = re.compile("|".join(STORY_CLASS_TOKENS))
 
 
 def _trafilatura_frame(tree):
@@ -135,23 +126,27 @@ def _trafilatura_frame(tree):
     return tree.find(".//article")
 
 
-def _frame_story(tree, weights: dict, total: int, config: BodyConfig = CONFIG) -> None:
+def _story_frame(weights: dict, total: int, config: BodyConfig = CONFIG) -> list:
+    """The elements holding most of the page's paragraphs (below <body>), innermost last."""
+    frame = [e for e, w in weights.items() if w >= config.story_frame_share * total and e.tag not in ("html", "body")]
+    return sorted(frame, key=lambda e: sum(1 for _ in e.iterancestors()))
+
+
+def _frame_story(tree, frame: list, weights: dict, total: int, config: BodyConfig = CONFIG) -> None:
     """The elements holding most of the page's paragraphs frame the story, whatever their names say:
     their chrome-sounding class and id words ("content-sidebar", "share-wrapper") are dropped; and
     when the frame trafilatura would pick holds little of the paragraphs, the innermost of them is
     marked as the article body for it."""
-    frame = [e for e, w in weights.items() if w >= config.story_frame_share * total and e.tag not in ("html", "body")]
     if not frame:
         return
     for element in frame:
         for attribute in ("class", "id"):
             value = element.get(attribute)
-            if value and CHROME_NAMES.search(value):
-                element.set(attribute, " ".join(w for w in value.split() if not CHROME_NAMES.search(w)))
+            if value and TRAFILATURA_CHROME_NAMES.search(value):
+                element.set(attribute, " ".join(w for w in value.split() if not TRAFILATURA_CHROME_NAMES.search(w)))
     theirs = _trafilatura_frame(tree)
     if theirs is None or weights.get(theirs, 0) < config.frame_missed_below * total:
-        innermost = max(frame, key=lambda e: sum(1 for _ in e.iterancestors()))
-        innermost.set("itemprop", "articleBody")
+        frame[-1].set("itemprop", "articleBody")
 
 
 def extract_body(tree, url: str, config: BodyConfig = CONFIG) -> tuple[str, Document | None]:
@@ -161,7 +156,8 @@ def extract_body(tree, url: str, config: BodyConfig = CONFIG) -> tuple[str, Docu
     is left as it was."""
     _strip(tree, chrome(tree))
     prose, weights, paragraphs = prose_and_paragraphs(tree)
-    _frame_story(tree, weights, paragraphs, config)
+    frame = _story_frame(weights, paragraphs, config)
+    _frame_story(tree, frame, weights, paragraphs, config)
     reading = _read(tree, url, favor_recall=True)
     if prose and reading.length < config.second_opinion_below * prose:
         other = _read(tree, url)
@@ -170,24 +166,23 @@ def extract_body(tree, url: str, config: BodyConfig = CONFIG) -> tuple[str, Docu
     if prose and sum(len(b.text) for b in blocks) < config.second_opinion_below * min(prose, config.short_body):
         # far shorter than the story the page holds: the precision mode's reading, and the
         # frame's own paragraphs, before the page is given up as too short
-        others = [_read(tree, url, favor_precision=True), _frame_reading(weights, paragraphs, config)]
+        others = [_read(tree, url, favor_precision=True), _frame_reading(frame)]
         best = min([reading, *others], key=lambda r: _distance(r, prose, config.length_slack))
         if best is not reading:
             reading, blocks = best, tidy(best.blocks)
     return "\n\n".join(block.text for block in blocks), reading.document
 
 
-def _frame_reading(weights: dict, total: int, config: BodyConfig = CONFIG) -> Reading:
+def _frame_reading(frame: list) -> Reading:
     """The paragraphs of the innermost element holding most of the page's paragraph text."""
-    frame = [e for e, w in weights.items() if w >= config.story_frame_share * total and e.tag not in ("html", "body")]
     if not frame:
         return Reading([], None)
-    innermost = max(frame, key=lambda e: sum(1 for _ in e.iterancestors()))
+    innermost = frame[-1]
     blocks = []
     for element in innermost.iter("p", "h2", "h3", "h4", "li", "blockquote"):
         if any(a.tag in ("p", "li", "blockquote") for a in element.iterancestors() if a is not innermost):
             continue
-        text = " ".join(element.text_content().split())
+        text = squash(element.text_content())
         if text:
             blocks.append(Block("head" if element.tag.startswith("h") else "item" if element.tag == "li" else "p", text))
     return Reading(blocks, None)

@@ -26,7 +26,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .prose import NOT_TEXT
+from .dom import squash
+from .prose import NOT_TEXT, prose_and_paragraphs, prose_run
 
 BLOCK_TAGS = ("div", "section", "aside", "p", "ul", "ol", "dl", "form", "figure", "figcaption", "blockquote",
               "table", "header", "footer", "nav", "details", "h2", "h3", "h4", "h5", "h6", "span", "small", "li")
@@ -93,7 +94,7 @@ def _structure_key(element) -> str | None:
 
 
 def _links_share(element, length: int) -> float:
-    linked = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+    linked = sum(len(squash(a.text_content())) for a in element.iter("a"))
     return linked / length if length else 0.0
 
 
@@ -156,19 +157,10 @@ def learn_boilerplate(pages: Iterable[Any], config: LearnConfig = CONFIG) -> Boi
     return Boilerplate(repeated, shapes, count, tuple(e[:120] for e in examples))
 
 
-def _paragraph_chars(root) -> tuple[int, dict]:
-    """(all paragraph characters of the page, paragraph characters under each element)."""
-    weights: dict = {}
-    total = 0
-    for paragraph in root.iter("p"):
-        length = len(" ".join(paragraph.text_content().split()))
-        if length < 80:
-            continue
-        total += length
-        for ancestor in paragraph.iterancestors():
-            weights[ancestor] = weights.get(ancestor, 0) + length
-        weights[paragraph] = weights.get(paragraph, 0) + length
-    return total, weights
+def _paragraph_weight(element, weights: dict) -> int:
+    """Paragraph characters in `element`, its own included when it is a paragraph."""
+    own = prose_run(element.text_content()) if element.tag == "p" else 0
+    return weights.get(element, 0) + own
 
 
 def strip_boilerplate(tree, learned: Boilerplate, config: LearnConfig = CONFIG) -> int:
@@ -178,11 +170,11 @@ def strip_boilerplate(tree, learned: Boilerplate, config: LearnConfig = CONFIG) 
     from .prune import remove
 
     root = _root(tree)
-    total, weights = _paragraph_chars(root)
+    _, weights, total = prose_and_paragraphs(root)
     limit = config.max_prose_share * total
     doomed = []
     for element, text, structure, dense in _blocks(tree, config):
-        if weights.get(element, 0) > limit and total:
+        if total and _paragraph_weight(element, weights) > limit:
             continue
         if _text_key(text) in learned.texts or (dense and structure in learned.structures):
             doomed.append(element)

@@ -15,34 +15,9 @@ from functools import cached_property
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
-# Containers that never hold the story's own metadata: comments, related and recommended posts,
-# sidebars and widgets, share bars, the site's header, navigation and footer. A class token is
-# chrome when its first or last word is one of these ("related-posts", "widget_text",
-# "primary-sidebar"), not when the word sits inside a layout modifier ("aux-sidebar-style-border").
-# Of those, the blocks that list other posts, other people or other pages: a name there is never
-# the story's author (crawler.extract.authors reads bylines in the rest as a last resort).
-OTHERS_WORDS = {
-    "comment", "comments", "commentlist", "respond", "reply", "replies", "related", "relatedposts", "recent",
-    "popular", "recommended", "recommendations", "trending", "carousel", "slider", "disqus", "outbrain",
-    "taboola", "testimonial", "testimonials", "footer",
-}
-CHROME_WORDS = OTHERS_WORDS | {
-    "sidebar", "widget", "widgets", "share", "sharing", "sharedaddy", "shares", "social", "newsletter",
-    "subscribe", "subscription", "promo", "promos", "advert", "advertisement", "ads", "cookie", "cookies",
-    "navbar", "nav", "navigation", "menu", "popup", "modal",
-}
-CHROME_PHRASES = re.compile(
-    r"site-header|site-footer|page-footer|jp-post-flair|more-stories|read-next|you-may|also-like|next-post|"
-    r"prev-post|post-navigation",
-    re.I,
-)
-# Inside an article these are the story's own header and meta blocks, not chrome.
-ARTICLE_FOOTER = re.compile(r"entry-footer|post-footer|article-footer|entry-meta|post-meta", re.I)
-CHROME_TAGS = {"aside", "nav"}
-# Class tokens that name layouts around the content, not chrome ("content-sidebar-wrap", "has-sidebar").
-WRAPPER = re.compile(r"wrap|container|layout|^has-|^no-|^with-|-with-|-open$|-enabled$|-closed$|"
-                     r"sidebar-(?:left|right)|(?:left|right)-sidebar|^single|^page-template|^postid|"
-                     r"^(?:category|tag|post_tag|topic|section)-|^elementor|^et_|^ast-|full-width", re.I)
+from .dom import squash, token_words, tokens
+from .vocabulary import ARTICLE_FOOTER, CHROME_PHRASES, CHROME_TAGS_IN_ARTICLE, CHROME_WORDS, WRAPPER
+
 # Links to a listing of one term: a tag, category, section or topic page.
 TERM_HREF = re.compile(r"/(?:tags?|categor(?:y|ies)|sections?|topics?)/[^/?#]+", re.I)
 # Links naming the site's sections: in its navigation or menus, in a header or footer outside the
@@ -53,14 +28,6 @@ SECTION_LINKS = (
     'or contains(@href, "/topics/") or not(ancestor::article) and (ancestor::nav or ancestor::header '
     'or ancestor::footer or ancestor::ul[contains(@class, "menu") or contains(@id, "menu")])]'
 )
-_WORD_SPLIT = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
-
-
-def token_words(token: str) -> list[str]:
-    """The lower-case words of a class or id token: 'relatedPosts_list' -> related, posts, list."""
-    return [w.lower() for w in _WORD_SPLIT.split(token) if w]
-
-
 def chrome_token(token: str) -> bool:
     """Is this class or id token the name of a chrome block?"""
     if WRAPPER.search(token):
@@ -80,14 +47,8 @@ ARTICLE_TYPES = {
 }
 PAGE_TYPES = {"webpage", "itempage", "medicalwebpage", "aboutpage", "faqpage", "qapage"}
 
-_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _CDATA = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
-
-
-def squash(text: str) -> str:
-    """ASCII whitespace squashed to one space; no-break spaces kept, as the page has them."""
-    return _SPACES.sub(" ", text).strip()
 
 
 def unescape(text: str) -> str:
@@ -246,12 +207,12 @@ class Page:
         kind = self._kinds.get(element)
         if kind is None:
             tag = element.tag if isinstance(element.tag, str) else ""
-            tokens = f"{element.get('id', '')} {element.get('class', '')}".split()
-            if tag in CHROME_TAGS or any(chrome_token(t) for t in tokens):
-                kind = "article" if any(ARTICLE_FOOTER.search(t) for t in tokens) else "chrome"
-            elif tag == "footer" or any(t.lower() in ("footer", "site-footer") for t in tokens):
-                kind = "article" if any(ARTICLE_FOOTER.search(t) for t in tokens) else "footer"
-            elif tag == "article" or "hentry" in tokens:
+            names = tokens(element)
+            if tag in CHROME_TAGS_IN_ARTICLE or any(chrome_token(t) for t in names):
+                kind = "article" if any(ARTICLE_FOOTER.search(t) for t in names) else "chrome"
+            elif tag == "footer" or any(t.lower() in ("footer", "site-footer") for t in names):
+                kind = "article" if any(ARTICLE_FOOTER.search(t) for t in names) else "footer"
+            elif tag == "article" or "hentry" in names:
                 kind = "article"
             else:
                 kind = ""

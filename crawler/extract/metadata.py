@@ -27,7 +27,8 @@ from .authors import (
     meta_authors,
     site_owner,
 )
-from .evidence import Page, fold_name, squash, types_of, unescape
+from .dom import marker, squash
+from .evidence import Page, fold_name, types_of, unescape
 from .language import detect_language, script_of
 from .published import find_dates
 from .titles import choose_title
@@ -109,8 +110,8 @@ def _article_scope(h1):
     if h1 is None:
         return None
     for ancestor in h1.iterancestors():
-        marker = f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower()
-        if ancestor.tag in ("article", "main") or "hentry" in marker.split() or "type-post" in marker:
+        cue = marker(ancestor).lower()
+        if ancestor.tag in ("article", "main") or "hentry" in cue.split() or "type-post" in cue:
             return ancestor
     return None
 
@@ -155,10 +156,10 @@ def _in_category_list(link) -> bool:
     if "/category/" in (link.get("href") or ""):
         return True
     for ancestor in link.iterancestors():
-        marker = f"{ancestor.get('class', '')}"
-        if "taxonomy-category" in marker or "cat-links" in marker:
+        names = ancestor.get("class") or ""
+        if "taxonomy-category" in names or "cat-links" in names:
             return True
-        if "taxonomy-post_tag" in marker or "tags-links" in marker or ancestor.tag in ("article", "body"):
+        if "taxonomy-post_tag" in names or "tags-links" in names or ancestor.tag in ("article", "body"):
             return False
     return False
 

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .prose import chrome, prose_chars, squash
+from .dom import squash
+from .prose import chrome, prose_chars
 
 # Paths that are listings whatever the page holds: pagination and date archives.
 LISTING_PATH = re.compile(

@@ -8,16 +8,14 @@ and <button>s sometimes do.
 
 from __future__ import annotations
 
+from .dom import squash
+from .vocabulary import CHROME_TAGS, CHROME_TAGS_IN_ARTICLE
+
 PROSE_PARAGRAPH = 80
 # Tags whose text is never read as prose.
 NOT_TEXT = {"head", "script", "style", "noscript", "template", "svg", "select", "textarea", "option"}
-CHROME_TAGS = ("nav", "aside", "header", "footer", "form", "button", "label")
 # A chrome-tagged element holding more than this share of the page's text wraps the story.
 CHROME_MAX_SHARE = 0.5
-
-
-def squash(text: str | None) -> str:
-    return " ".join(text.split()) if text else ""
 
 
 def page_text_length(root) -> int:
@@ -31,7 +29,8 @@ def chrome(root) -> list:
     whole = page_text_length(root) or 1
     found = []
     for element in root.iter(*CHROME_TAGS):
-        if element.tag not in ("nav", "aside") and any(a.tag in ("article", "main") for a in element.iterancestors()):
+        if element.tag not in CHROME_TAGS_IN_ARTICLE and any(
+                a.tag in ("article", "main") for a in element.iterancestors()):
             continue  # the story's own header, footer or form
         if element.find(".//article") is not None or element.find(".//main") is not None:
             continue
@@ -41,7 +40,7 @@ def chrome(root) -> list:
     return found
 
 
-def _run(text: str | None) -> int:
+def prose_run(text: str | None) -> int:
     """Length of a text run that counts as prose (whitespace squashed), else 0."""
     if not text or len(text) < PROSE_PARAGRAPH:
         return 0
@@ -59,12 +58,12 @@ def prose_chars(root, skip=()) -> int:
         if element in skip or not isinstance(element.tag, str) or element.tag in NOT_TEXT:
             continue
         if element.tag == "p":
-            total += _run(element.text_content())
+            total += prose_run(element.text_content())
             continue
-        total += _run(element.text)
+        total += prose_run(element.text)
         for child in element:
             stack.append(child)
-            total += _run(child.tail)
+            total += prose_run(child.tail)
     return total
 
 
@@ -80,15 +79,15 @@ def prose_and_paragraphs(root) -> tuple[int, dict, int]:
         if not isinstance(element.tag, str) or element.tag in NOT_TEXT:
             continue
         if element.tag == "p":
-            length = _run(element.text_content())
+            length = prose_run(element.text_content())
             if length:
                 total += length
                 paragraphs += length
                 for ancestor in element.iterancestors():
                     weights[ancestor] = weights.get(ancestor, 0) + length
             continue
-        total += _run(element.text)
+        total += prose_run(element.text)
         for child in element:
             stack.append(child)
-            total += _run(child.tail)
+            total += prose_run(child.tail)
     return total, weights, paragraphs

@@ -14,6 +14,10 @@ from functools import lru_cache
 
 from cssselect import GenericTranslator, SelectorError
 
+from .dom import class_words, squash
+from .prose import PROSE_PARAGRAPH
+from .vocabulary import CHROME_WORDS, LAYOUT_WORDS
+
 # Core block themes (twentytwentytwo and later).
 WORDPRESS_BLOCK_THEMES = (
     ".wp-block-comments",
@@ -79,25 +83,19 @@ PLUGINS = (
     ".newsletter-signup",
 )
 
-# Class or id words (split at dashes, underscores and case changes) of blocks that are never the story:
-# calls to action, pop-ups, subscription boxes, disclosures, author bios, footnotes, carousels.
-# Measured on the dev set: each word marks more chrome than story. A block holding most of the
+# Blocks (of WORD_PRUNED_TAGS) whose class or id words (crawler/extract/dom.class_words) include a
+# chrome word (crawler/extract/vocabulary.py) are never the story; but for layout words and
+# "sidebar", which names the layouts around a story as often as a sidebar ("content-sidebar-wrap",
+# "has-sidebar"; sidebars are <aside>s or matched by selectors). A block holding most of the
 # story's prose is kept whatever its name (a wrapper around the story can carry any word).
-CHROME_WORDS = frozenset({
-    "cta", "modal", "popup", "subtitle", "disclosure", "disclaimer", "copyright", "footnotes", "subscription",
-    "subscribe", "recent", "bio", "citation", "promo", "subnav",
-})
+BODY_CHROME_WORDS = frozenset(CHROME_WORDS - set(LAYOUT_WORDS) - {"sidebar"})
 CHROME_WORDS_KEEP_PARAGRAPHS = 3  # paragraphs of 80+ characters that make a block part of the story
 # Only blocks go by their words: a link or span named "cta" is a word of the story.
 WORD_PRUNED_TAGS = ("div", "section", "aside", "ul", "ol", "dl", "p", "figure", "header", "footer", "form", "table",
                     "details", "nav")
 
-# Class words that name a layout device, not a role: page builders (Elementor, HubSpot, Webflow,
-# WPBakery, ...) put them on the story's own blocks ("elementor-widget-text-editor", "w-embed",
-# "hs_cos_wrapper_widget"), and trafilatura's boilerplate filter takes any class containing them
-# for chrome. Chrome still carries its role word (share, related, nav, footer, comment, ...).
-LAYOUT_WORDS = {"widget": "wdgt", "embed": "mbd", "expand": "xpnd", "options": "optns", "slide": "sld",
-                "button": "bttn"}
+# Layout-device words (vocabulary.LAYOUT_WORDS): trafilatura's boilerplate filter takes any class
+# containing them for chrome, so they are neutralised in the classes kept.
 _LAYOUT = re.compile("|".join(LAYOUT_WORDS))
 
 # Collapsed accordions and tabs hide part of the story (style="display:none", aria-hidden, a
@@ -187,21 +185,11 @@ def remove(element) -> None:
     parent.remove(element)
 
 
-_WORD = re.compile(r"[a-z0-9]+")
-_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
-
-
-def class_words(element) -> set[str]:
-    """The words of an element's class and id, split at case changes, dashes and underscores."""
-    value = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return set(_WORD.findall(_CASE.sub(" ", value).lower())) if value.strip() else set()
-
-
 def _holds_prose(element, paragraphs: int = 0) -> bool:
     wanted = paragraphs or CHROME_WORDS_KEEP_PARAGRAPHS
     long_paragraphs = 0
     for paragraph in element.iter("p"):
-        if len(" ".join(paragraph.text_content().split())) >= 80:
+        if len(squash(paragraph.text_content())) >= PROSE_PARAGRAPH:
             long_paragraphs += 1
             if long_paragraphs >= wanted:
                 return True
@@ -275,7 +263,7 @@ def _walk(root, matcher: Matcher) -> tuple[list, list]:
     return found, hidden
 
 
-def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = CHROME_WORDS) -> int:
+def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = BODY_CHROME_WORDS) -> int:
     """Remove every element matching a prune selector or chrome word from `tree`, in place; return how many.
 
     On the way, layout-device words in the classes kept are neutralised (LAYOUT_WORDS), and hidden

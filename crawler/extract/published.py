@@ -36,7 +36,8 @@ from typing import Any, Iterator
 from htmldate import find_date
 
 from .dates import MONTHS, get_zone, is_future, parse_datetime, parse_human
-from .evidence import Page, in_teaser, iter_text_segments, squash
+from .dom import marker, squash
+from .evidence import Page, in_teaser, iter_text_segments
 
 PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "article:published", "og:published_time",
@@ -100,16 +101,16 @@ def _kind(element) -> str:
     own = _cue(_lead(squash("".join(element.itertext()))))
     if own:
         return own  # the element's own words ("Updated April 10, 2025") over its class name
-    marker = f"{element.get('class', '')} {element.get('id', '')}"
-    if _PUBLISHED_CUE.search(marker):
+    cue = marker(element)
+    if _PUBLISHED_CUE.search(cue):
         return "published"
-    if _MODIFIED_CUE.search(marker):
+    if _MODIFIED_CUE.search(cue):
         return "modified"
     kind = _cue(_label_before(element))
     for ancestor in list(element.iterancestors())[:2] if not kind else []:
         # a bare <time> in a wrapper that names it ("field--name-changed", "post-date")
-        marker = _marker(ancestor)
-        kind = "published" if _PUBLISHED_CUE.search(marker) else "modified" if _MODIFIED_CUE.search(marker) else ""
+        cue = marker(ancestor)
+        kind = "published" if _PUBLISHED_CUE.search(cue) else "modified" if _MODIFIED_CUE.search(cue) else ""
         if kind:
             break
     return kind
@@ -165,15 +166,11 @@ def _value(element) -> str | None:
     return text if 6 <= len(text) <= 80 else None
 
 
-def _marker(element) -> str:
-    return f"{element.get('class', '')} {element.get('id', '')}" if isinstance(element.tag, str) else ""
-
-
 def _is_today(element) -> bool:
     """A "today is Friday, December 19" widget (class or id `todays-date`, `current-date`), in or
     around `element`."""
     around = [element, *list(element.iterancestors())[:3]]
-    return any(_TODAY.search(_marker(e)) for e in [*element.iter(), *around])
+    return any(_TODAY.search(marker(e)) for e in [*element.iter(), *around])
 
 
 def _in_prose(element) -> bool:
@@ -199,7 +196,7 @@ def header_dates(page: Page, h1=None) -> tuple[list[Dated], list[Dated]]:
             continue
         is_time = tag == "time" or itemprop in ("datePublished", "dateModified", "dateCreated")
         if not is_time and not (tag in ("span", "div", "p", "abbr", "small", "li") and _DATEISH.search(
-                f"{element.get('class', '')} {element.get('id', '')}") and len(element) <= 3
+                marker(element)) and len(element) <= 3
                 and not element.xpath(".//time|.//*[@itemprop]")):
             continue
         value = _value(element)

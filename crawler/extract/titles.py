@@ -13,7 +13,8 @@ import re
 from typing import Iterable
 
 from .dates import parse_human
-from .evidence import Page, fold_name, squash, unescape
+from .dom import squash, tokens
+from .evidence import Page, fold_name, unescape
 
 SEPARATORS = re.compile(r"\s+(?:\||–|—|-|::|»|«|·|•|~|/)\s+")
 BRANDING = re.compile(r"logo|brand|site-title|site-name|sitename|navbar|site-header", re.I)
@@ -125,8 +126,7 @@ def _branding(h1) -> bool:
     for level, element in enumerate([h1, *h1.iterancestors()]):
         if level > 3 or element.tag in ("body", "html", "article", "main"):
             break
-        tokens = f"{element.get('class', '')} {element.get('id', '')}".split()
-        if any(BRANDING.search(token) for token in tokens):
+        if any(BRANDING.search(token) for token in tokens(element)):
             return True
     return False
 

@@ -1,0 +1,39 @@
+"""Small helpers over lxml elements that every extraction module shares: whitespace squashed
+one way, an element's class and id read one way, class and id tokens split into words one way."""
+
+from __future__ import annotations
+
+import re
+
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+# a class or id token's words: split at anything not a letter or digit, and at case changes
+_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+
+
+def squash(text: str | None) -> str:
+    """ASCII whitespace runs squashed to one space, ends stripped; no-break spaces are kept as the
+    page has them (a title's "10\u00a0km" stays one unit), everywhere text is read or measured."""
+    return _SPACES.sub(" ", text).strip() if text else ""
+
+
+def marker(element) -> str:
+    """The element's class and id in one string ("" for comments and processing instructions):
+    what class/id cues are searched in."""
+    if not isinstance(element.tag, str):
+        return ""
+    return f"{element.get('class') or ''} {element.get('id') or ''}".strip()
+
+
+def tokens(element) -> list[str]:
+    """The class and id tokens of an element, as written."""
+    return marker(element).split()
+
+
+def token_words(token: str) -> list[str]:
+    """The lower-case words of a class or id token: 'relatedPosts_list' -> related, posts, list."""
+    return [w.lower() for w in _WORD_SPLIT.split(token) if w]
+
+
+def class_words(element) -> set[str]:
+    """The words of all of an element's class and id tokens."""
+    return {w for token in tokens(element) for w in token_words(token)}
