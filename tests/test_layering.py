@@ -15,6 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+# Folders whose modules run only with an optional extra installed, and may import what it declares.
+EXTRA_FOLDERS = {"crawler/frontier/": "redis"}
 
 
 def imported_modules(folder: Path) -> dict[str, set[str]]:
@@ -47,7 +49,8 @@ def requirement_names(requirements: list[str]) -> set[str]:
 
 
 def undeclared(folder: str, declared: set[str]) -> dict[str, str]:
-    """Third-party modules imported under `folder` whose distribution is not in `declared`."""
+    """Third-party modules imported under `folder` whose distribution is not in `declared` (nor,
+    for modules imported only in EXTRA_FOLDERS, in their extra)."""
     # the repository's own: its packages and folders of scripts (bench/, scripts/), the folder's modules
     local = {path.name for path in ROOT.iterdir() if path.is_dir() and any(path.glob("*.py"))}
     local |= {path.stem for path in (ROOT / folder).glob("*.py")}
@@ -59,9 +62,15 @@ def undeclared(folder: str, declared: set[str]) -> dict[str, str]:
             continue
         dists = {re.sub(r"[-_.]+", "-", d).lower() for d in distributions.get(name, [])}
         assert dists, f"{name} (imported in {sorted(files)[0]}) belongs to no installed distribution"
-        if not dists & declared:
-            missing[name] = f"{sorted(dists)} imported in {', '.join(sorted(files))}"
+        if dists & declared or all(dists & _extra_of(path) for path in files):
+            continue
+        missing[name] = f"{sorted(dists)} imported in {', '.join(sorted(files))}"
     return missing
+
+
+def _extra_of(path: str) -> set[str]:
+    extras = [extra for folder, extra in EXTRA_FOLDERS.items() if path.startswith(folder)]
+    return requirement_names([r for extra in extras for r in PYPROJECT["optional-dependencies"][extra]])
 
 
 @pytest.mark.parametrize("forbidden", ["scrapy", "twisted"])
