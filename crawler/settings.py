@@ -55,6 +55,7 @@ SPIDER_MIDDLEWARES = {
     # Scrapy's depth middleware, counting the requests it cuts per source (news/.../cut/depth)
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "crawler.fetch.middlewares.SourceDepthMiddleware": 900,
+    "crawler.crawlstore.ConditionalGetMiddleware": 950,  # validators for conditional GETs, one store trip per callback
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.extensions.progress.QueueMeter": 1,  # first: sees each request leave the queue (progress line)
@@ -76,8 +77,11 @@ ITEM_PIPELINES = {
     "crawler.pipelines.store.StorePipeline": 900,
 }
 EXTENSIONS = {
+    "crawler.crawlsources.CrawlSources": 100,  # the crawl's sources, config error, robots.txt delays
     "crawler.extensions.outcome.CrawlOutcomeExtension": 400,  # the exit status, before crawl_runs reads it
     "crawler.extensions.crawl_runs.CrawlRunsExtension": 500,  # one crawl_runs row per run and source
+    # the one store of the crawl; after crawl_runs, so at the end its rows are written before it closes
+    "crawler.crawlstore.CrawlStore": 550,
     "crawler.extensions.progress.ProgressExtension": 600,  # a line per NEWS_PROGRESS_SECONDS
     "scrapy.extensions.logstats.LogStats": None,  # its once-a-minute line: the progress line says more
 }

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from scrapy.statscollectors import StatsCollector
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # no Scrapy import at run time: the store rules (crawler.rules) run outside Scrapy too
+    from scrapy.statscollectors import StatsCollector
 
 
 def inc(stats: StatsCollector, key: str, source: str | None, count: int = 1) -> None:

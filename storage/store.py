@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,15 @@ from .records import CrawlRun, Reject, SearchHit, SourceSummary, StoredArticle, 
 from .schema import JSON_COLUMNS, migrate, migrations
 
 BUSY_TIMEOUT_MS = 30_000
+CHUNK = 400  # URLs per batched lookup query (SQLite allows 32766 variables; two lists per query)
 DateLike = str | date | datetime
+
+
+def _chunks(values: Iterable[str], size: int = CHUNK) -> Iterator[list[str]]:
+    """Distinct values in lists of at most `size`."""
+    values = list(dict.fromkeys(values))
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _encode(record: dict[str, Any]) -> dict[str, Any]:
@@ -240,6 +249,75 @@ class Store:
         if row is None:
             return None
         return dict(zip(("url", "published_at", "modified_at", "fetched_at", "content_hash"), row))
+
+    def known_many(self, urls: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """`known` for many URLs at once (one query per chunk of CHUNK URLs): url -> what the
+        store knows of it (as a stored URL or an alias); unknown URLs are left out."""
+        found: dict[str, dict[str, Any]] = {}
+        columns = ("url", "published_at", "modified_at", "fetched_at", "content_hash")
+        for chunk in _chunks(urls):
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.db.execute(
+                f"SELECT url, url, published_at, modified_at, fetched_at, content_hash FROM articles "
+                f"WHERE url IN ({marks}) UNION ALL SELECT aliases.url, a.url, a.published_at, a.modified_at, "
+                f"a.fetched_at, a.content_hash FROM aliases JOIN articles a ON a.url = aliases.article_url "
+                f"WHERE aliases.url IN ({marks})", [*chunk, *chunk]).fetchall()
+            for row in rows:
+                found.setdefault(row[0], dict(zip(columns, row[1:])))
+        return found
+
+    def last_rejects(self, urls: Iterable[str]) -> dict[str, str]:
+        """`last_reject` for many URLs (one query per chunk): url -> reason of its latest rejects row."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(urls):
+            rows = self.db.execute(
+                f"SELECT url, reason FROM rejects WHERE id IN (SELECT max(id) FROM rejects "
+                f"WHERE url IN ({', '.join('?' for _ in chunk)}) GROUP BY url)", chunk).fetchall()
+            found.update(rows)
+        return found
+
+    def validators_many(self, urls: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+        """`validators` for many URLs (one query per chunk): url -> (ETag, Last-Modified); URLs
+        without validators are left out."""
+        found: dict[str, tuple[str | None, str | None]] = {}
+        for chunk in _chunks(urls):
+            rows = self.db.execute(
+                f"SELECT url, etag, last_modified FROM http_validators WHERE url IN ({', '.join('?' for _ in chunk)})",
+                chunk).fetchall()
+            found.update((url, (etag, last_modified)) for url, etag, last_modified in rows)
+        return found
+
+    def urls_of_hashes(self, hashes: Iterable[str]) -> dict[str, str]:
+        """`has_hash` for many body hashes (one query per chunk): hash -> URL of a stored article."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(hashes):
+            rows = self.db.execute(
+                f"SELECT content_hash, min(url) FROM articles WHERE content_hash IN ({', '.join('?' for _ in chunk)}) "
+                "GROUP BY content_hash", chunk).fetchall()
+            found.update(rows)
+        return found
+
+    def start_runs(self, run_id: str, sources: Iterable[str], started_at: str) -> None:
+        """The `running` rows of a crawl that starts, in one write transaction; an earlier row of
+        the same source still `running` is from a crawl that was killed: it becomes `killed`."""
+        with self.writing():
+            for source in sources:
+                self.db.execute("UPDATE crawl_runs SET finish_reason = 'killed' WHERE source = ? "
+                                "AND finish_reason = 'running' AND run_id != ?", [source, run_id])
+                self.record_run(run_id=run_id, source=source, started_at=started_at, finish_reason="running")
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write transaction that takes the write lock at once (waiting its turn): a deferred
+        one that reads first (earlier runs, table info) fails with `database is locked` when
+        another crawl writes the store in between."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def recent_urls(self, source: str, since: datetime) -> list[str]:
         """URLs of `source`'s stored stories published at or after `since` (an aware datetime)."""

@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
@@ -16,11 +14,11 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.exitstatus import INTERRUPT_REASONS, fetched_anything
-from crawler.pipelines.store import StorePipeline
+from crawler.crawlsources import sources_of
+from crawler.crawlstore import store_of
 from crawler.completeness import completeness
 from crawler.stats import per_source, total
 from crawler.health import health_of, health_warning
-from storage import Store
 
 logger = logging.getLogger(__name__)
 
@@ -73,40 +71,19 @@ def finish_reason(reason: str, source_stats: dict[str, Any]) -> str:
     return reason
 
 
-@contextmanager
-def writing(store: Store) -> Iterator[None]:
-    """One write transaction that takes the write lock at once (waiting its turn): a deferred one
-    that reads first (earlier runs, table info) fails with `database is locked` when another
-    crawl writes the store in between."""
-    store.db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        store.db.execute("ROLLBACK")
-        raise
-    store.db.execute("COMMIT")
-
-
-def crawled_sources(spider: Spider) -> list[str]:
-    """The sources a crawl covered: the spider's sites (none when its config was bad), else its `source`."""
-    sites = getattr(spider, "sites", None)
-    if sites is not None:
-        return list(sites)
-    return [getattr(spider, "source", None) or spider.name]
-
-
 class CrawlRunsExtension:
     """Records what each crawl did in the store, one row per source, so readers see runs without
     reading logs. The row is written as the crawl starts (finish_reason `running`; an earlier
     row of the same source still `running` is from a crawl that was killed: it becomes `killed`)
     and completed when it ends. A one-source crawl's row has the crawl's `news/…` totals; a crawl
-    of several sources gives each only its own `news/sources/<name>/…` counts.
+    of several sources gives each only its own `news/sources/<name>/…` counts. It writes through
+    the crawl's store (crawler.crawlstore) and reads the sources from crawler.crawlsources.
 
     The run id is `NEWS_RUN_ID` (give one value to several crawls to group them as one run),
     else a fresh one. Switch it off with `EXTENSIONS = {"crawler.extensions.crawl_runs.CrawlRunsExtension": None}`.
     """
 
-    def __init__(self, db_path: str, run_id: str, stats: StatsCollector, crawler: Crawler | None = None) -> None:
+    def __init__(self, db_path: str, run_id: str, stats: StatsCollector, crawler: Crawler) -> None:
         self.db_path = db_path
         self.run_id = run_id
         self.stats = stats
@@ -123,60 +100,46 @@ class CrawlRunsExtension:
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
-    def _store_failed(self) -> bool:
-        """True when the store pipeline could not open the store or take the source's lock."""
-        try:
-            pipeline = self.crawler.get_item_pipeline(StorePipeline) if self.crawler is not None else None
-        except Exception:  # no engine (a unit test's crawler): nothing to ask
-            return False
-        return pipeline is not None and bool(pipeline.failed)
-
-    def spider_opened(self, spider: Spider) -> None:
+    async def spider_opened(self, spider: Spider | None = None) -> None:
         self.started_at = datetime.now(timezone.utc)
-        sources = crawled_sources(spider)
-        if not getattr(spider, "sites", None) or getattr(spider, "config_error", None) or self._store_failed():
-            return
+        store = store_of(self.crawler)
+        sources = sources_of(self.crawler).names
+        if store is None or not sources or not await store.open():
+            return  # a configuration error, or a store that cannot be used (it said so)
         started = _iso(self.stats.get_value("start_time") or self.started_at)
         try:
-            with Store(self.db_path, write=True) as store, writing(store):
-                for source in sources:
-                    store.db.execute("UPDATE crawl_runs SET finish_reason = 'killed' WHERE source = ? "
-                                     "AND finish_reason = 'running' AND run_id != ?", [source, self.run_id])
-                    store.record_run(run_id=self.run_id, source=source, started_at=started, finish_reason="running")
-        except (sqlite3.Error, OSError) as exc:  # the store pipeline says so and stops the crawl
+            await store.start_runs(self.run_id, sources, started)
+        except (sqlite3.Error, OSError) as exc:  # the store's batch writes say so and stop the crawl
             logger.warning("could not record the start of crawl run %s in %s: %s", self.run_id, self.db_path, exc)
             return
         self.opened = sources
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
+    async def spider_closed(self, spider: Spider | None = None, reason: str = "finished") -> None:
+        store = store_of(self.crawler)
+        if not self.opened or store is None:
+            return  # a configuration error, or the store could not be opened or locked: not this run's row
         stats = self.stats.get_stats()
-        sources = crawled_sources(spider)
-        if not sources or (getattr(spider, "sites", None) is not None and not spider.sites):
-            return  # a configuration error: nothing was crawled, nothing to record
-        if not self.opened and (getattr(spider, "config_error", None) or self._store_failed()):
-            return  # the store could not be opened or the source is being crawled: not this run's row
+        sources = self.opened
         times = {
             "started_at": _iso(stats.get("start_time") or self.started_at or datetime.now(timezone.utc)),
             "finished_at": _iso(stats.get("finish_time") or datetime.now(timezone.utc)),
         }
         reason = stats.get("finish_reason") or reason
+
+        def row(source: str, previous: list[dict[str, Any]]) -> dict[str, Any]:
+            own = per_source(stats, source)
+            health = health_of(own)
+            warning = health_warning(health, previous)
+            if warning:
+                logger.warning("source %s: %s (this run: %s)", source, warning, health)
+            complete, incomplete = completeness(own)
+            return dict(**times, finish_reason=finish_reason(reason, own), health=health, health_warning=warning,
+                        complete=complete, incomplete=incomplete,
+                        **run_row(stats, source if len(sources) > 1 else None))
+
         try:
-            with Store(self.db_path, write=True) as store, writing(store):
-                runs = []
-                for source in sources:
-                    own = per_source(stats, source)
-                    health = health_of(own)
-                    previous = [run.health for run in store.runs(source=source, limit=6) if run.run_id != self.run_id]
-                    warning = health_warning(health, previous[:5])
-                    if warning:
-                        logger.warning("source %s: %s (this run: %s)", source, warning, health)
-                    complete, incomplete = completeness(own)
-                    runs.append(store.record_run(run_id=self.run_id, source=source, **times,
-                                                 finish_reason=finish_reason(reason, own),
-                                                 health=health, health_warning=warning,
-                                                 complete=complete, incomplete=incomplete,
-                                                 **run_row(stats, source if len(sources) > 1 else None)))
-        except (sqlite3.Error, OSError) as exc:  # the store itself failed: the pipeline said so already
+            runs = await store.finish_runs(self.run_id, sources, row)
+        except (sqlite3.Error, OSError) as exc:  # the store itself failed: its writes said so already
             logger.log(logging.DEBUG if reason == "store_error" else logging.ERROR,
                        "could not record crawl run %s in %s: %s", self.run_id, self.db_path, exc)
             return

@@ -10,15 +10,11 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from crawler import exitstatus
+from crawler.crawlsources import sources_of
 from crawler.logs import quiet_robots_errors
 from crawler.stats import per_source
 
 logger = logging.getLogger(__name__)
-
-
-def source_urls(spider: Spider) -> dict[str, str]:
-    """The crawl's sources by name, with their home URLs."""
-    return {name: site.base_url for name, site in (getattr(spider, "sites", None) or {}).items()}
 
 
 class CrawlOutcomeExtension:
@@ -39,7 +35,7 @@ class CrawlOutcomeExtension:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
         everything = stats.get_stats()
-        urls = source_urls(spider)
+        urls = sources_of(self.crawler).urls
         fetched = {name: exitstatus.fetched_anything(per_source(everything, name)) for name in urls}
         status = exitstatus.run_outcome(reason, fetched)
         stats.set_value("news/exit_status", status)

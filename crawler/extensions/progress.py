@@ -19,6 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.crawlsources import sources_of
 from crawler.stats import per_source, total
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ class ProgressExtension:
         now = time.monotonic()
         minutes = max(now - self.last_time, 1e-6) / 60
         parts, total_rate = [], 0.0
-        for source in getattr(spider, "sites", None) or {}:
+        for source in sources_of(self.crawler).names:
             stored, rejected, responses = source_figures(stats, source)
             rate = (responses - self.last_responses[source]) / minutes
             self.last_responses[source] = responses

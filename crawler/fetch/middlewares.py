@@ -15,6 +15,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
 from crawler.fetch.failures import RedirectLoop, failure_reason
+from crawler.crawlsources import sources_of
 from crawler.stats import inc
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class RetryAfterMiddleware(RetryMiddleware):
 
 class CrawlDelayMiddleware:
     """Spaces requests to a host by its robots.txt `Crawl-delay` (read by the spider into
-    `spider.crawl_delays`), capped at NEWS_MAX_CRAWL_DELAY seconds."""
+    crawler.crawlsources.CrawlSources), capped at NEWS_MAX_CRAWL_DELAY seconds."""
 
     def __init__(self, crawler, max_delay: float) -> None:
         self.crawler = crawler
@@ -77,9 +78,8 @@ class CrawlDelayMiddleware:
         return cls(crawler, crawler.settings.getfloat("NEWS_MAX_CRAWL_DELAY"))
 
     async def process_request(self, request: Request, spider=None):
-        delays = getattr(self.crawler.spider, "crawl_delays", {})
         host = urlparse_cached(request).netloc
-        delay = min(delays.get(host, 0.0), self.max_delay)
+        delay = min(sources_of(self.crawler).crawl_delay(host), self.max_delay)
         if delay <= 0:
             return None
         now = time.monotonic()

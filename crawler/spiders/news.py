@@ -8,7 +8,7 @@ sitemaps, feeds, archive patterns and listing pages, and extracts every page it 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -16,7 +16,6 @@ from urllib.parse import urljoin, urlsplit
 import difflib
 import inspect
 import os
-import sqlite3
 
 import scrapy
 from scrapy import signals
@@ -38,14 +37,16 @@ from crawler.extract.record import DETAIL_CHARS
 from crawler.fetch.failures import failure_reason
 from crawler.fetch.robots import RobotsFile
 from crawler.items import CrawledArticle
-from crawler.sources import Source, SourceError, entry_url, load_sources, parse_since
+from crawler.crawlsources import CrawlSources, select_sources, sources_of
+from crawler.crawlstore import CrawlStore, store_of
+from crawler.sources import SourceError, parse_since
 from crawler.spiders.listings import MAX_BACKLOG, Verdict, url_shape
 from crawler.spiders.multipage import StoryParts
 from crawler.spiders.site import SiteState
 from crawler.stats import inc
-from crawler.urls import canonical_url, site_name_of
+from crawler.urls import canonical_url
 from crawler.workers import ExtractionPool, WorkerFailed
-from storage import Store
+from storage.writer import Seen
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Rejections a later crawl need not fetch again (listings, timeouts and 5xx are retried).
@@ -118,28 +119,6 @@ def argument_problem(spidercls: type, arguments: dict[str, Any]) -> str | None:
             f"known: {', '.join(sorted(known))}")
 
 
-def select_sources(sources_path: str, url: str | None, source: str | None, since: date | None,
-                   source_name: str | None) -> list[Source]:
-    """The sources a crawl covers: the `-a url=` site, or the declared ones (`-a source=` picks one);
-    raises SourceError with one line for a bad URL or a broken sources file."""
-    if url and source:
-        raise SourceError(f"-a url={url} and -a source={source}: give one of them (a site, or a declared source)")
-    if url:
-        url = entry_url(url)
-        sources = [Source(name=source_name or site_name_of(url), url=url)]
-    else:
-        sources = load_sources(sources_path)
-        if source:
-            picked = [s for s in sources if s.name == source]
-            if not picked:
-                raise SourceError(f"{sources_path}: no source named '{source}' "
-                                  f"(declared: {', '.join(s.name for s in sources)})")
-            sources = picked
-    for entry in sources:
-        entry.since = since or entry.since
-    return sources
-
-
 class NewsSpider(scrapy.Spider):
     """Crawls one site (`-a url=`), one declared source (`-a source=`), or all declared sources."""
 
@@ -156,8 +135,16 @@ class NewsSpider(scrapy.Spider):
             self.since_arg = parse_since(since, SourceError) if since else None
         except SourceError as exc:
             self.since_arg, self.config_error = None, self.config_error or f"-a since={since}: {exc}"
-        self.sites: dict[str, SiteState] = {}
-        self.crawl_delays: dict[str, float] = {}  # host:port -> seconds (CrawlDelayMiddleware)
+        self.sites: dict[str, SiteState] = {}  # this crawl's state per source, built when it opens
+        self.sources = CrawlSources()  # the crawl's CrawlSources (crawler.crawlsources), once it opens
+        self.store: CrawlStore | None = None  # the crawl's store (crawler.crawlstore), once it opens
+        self.store_was_empty = True
+        self.recrawl_all = False
+
+    def source_selection(self) -> tuple[str | None, dict[str, Any]]:
+        """(argument error, select_sources arguments) for CrawlSources, which resolves them."""
+        return self.config_error, {"url": self.url_arg, "source": self.source_arg, "since": self.since_arg,
+                                   "source_name": self.source_name}
 
     @classmethod
     def check_arguments(cls, settings, arguments: dict[str, str]) -> None:
@@ -175,39 +162,46 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
-        sources: list[Source] = []
-        if not spider.config_error:
-            try:
-                sources = spider._sources(crawler.settings.get("NEWS_SOURCES"))
-            except SourceError as exc:  # reported in start(): one line, no request, a failing exit code
-                spider.config_error = str(exc)
-        settings = crawler.settings
-        spider.sites = {s.name: SiteState(s, settings.getint("NEWS_LISTING_PATIENCE"),
-                                          settings.getint("NEWS_LISTING_PROBATION")) for s in sources}
-        spider.allowed_domains = sorted({site.host for site in spider.sites.values()})
         spider.recrawl_all = crawler.settings.get("NEWS_RECRAWL") == "all"
-        try:  # what is stored already, and the HTTP validators of feeds and sitemaps
-            spider.store = Store(crawler.settings.get("NEWS_DB_PATH"), write=True) if sources else None
-        except (sqlite3.Error, OSError):  # the store pipeline reports it and stops the crawl
-            spider.store = None
-        # A first crawl into a fresh store has nothing to skip: no lookups per discovered URL.
-        spider.store_was_empty = spider.store is not None and spider.store.is_empty()
-        if spider.store is not None and not spider.store_was_empty:
-            for site in spider.sites.values():  # what earlier crawls learned of each source's boilerplate
-                site.boilerplate.hint = spider.store.boilerplate(site.name)
-        spider.revisit_days = settings.getfloat("NEWS_REVISIT_DAYS")
-        if spider.store is not None and not spider.store_was_empty:
-            for site in spider.sites.values():  # a cut crawl is resumed: stored stories do not stop listings
-                last = next((run for run in spider.store.runs(source=site.name, limit=5) if run.finished_at), None)
-                site.resume = last is not None and resumable(last.incomplete)
-        spider.validators: list[dict] = []
+        spider.revisit_days = crawler.settings.getfloat("NEWS_REVISIT_DAYS")
         spider.pool = None
+        # first spider_opened receiver (connected before any component's): the sites exist and
+        # allowed_domains is set before the offsite middleware reads it
+        crawler.signals.connect(spider.open_sites, signal=signals.spider_opened)
         crawler.signals.connect(spider.start_workers, signal=signals.spider_opened)
         crawler.signals.connect(spider.save_state, signal=signals.spider_closed)
         # robots.txt is fetched by Scrapy's RobotsTxtMiddleware when it is obeyed, else by the spider
-        spider.robots_by_middleware = settings.getbool("ROBOTSTXT_OBEY")
+        spider.robots_by_middleware = crawler.settings.getbool("ROBOTSTXT_OBEY")
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
+
+    def open_sites(self, spider=None) -> None:
+        """The per-source crawl state, from the crawl's sources (crawler.crawlsources)."""
+        self.sources = sources_of(self.crawler)
+        self.store = store_of(self.crawler)
+        settings = self.crawler.settings
+        self.sites = {name: SiteState(source, settings.getint("NEWS_LISTING_PATIENCE"),
+                                      settings.getint("NEWS_LISTING_PROBATION"))
+                      for name, source in self.sources.sources.items()}
+        self.allowed_domains = sorted({site.host for site in self.sites.values()})
+
+    async def _remember(self) -> bool:
+        """What earlier crawls left in the store, once it is open: learned boilerplate, whether
+        a source's last crawl was cut (then stored stories do not stop listings), and the recent
+        stories to revisit. False when the store cannot be used (the crawl is stopping)."""
+        if self.store is None or not await self.store.open():
+            return False
+        self.store_was_empty = self.store.was_empty
+        if self.store_was_empty:  # a first crawl into a fresh store has nothing to skip: no lookups
+            return True
+        memory = await self.store.memory(list(self.sites))
+        since = datetime.now(timezone.utc) - timedelta(days=self.revisit_days)
+        for name, site in self.sites.items():
+            site.boilerplate.hint = memory[name].boilerplate
+            site.resume = memory[name].last_finished and resumable(memory[name].last_incomplete)
+            if not self.recrawl_all and self.revisit_days > 0:
+                site.recent_stories = await self.store.recent_urls(name, since)
+        return True
 
     def start_workers(self, spider=None) -> None:
         """Extraction worker processes (NEWS_EXTRACT_WORKERS; 0 extracts in the crawl process)."""
@@ -218,25 +212,10 @@ class NewsSpider(scrapy.Spider):
             self.logger.info("extracting in %d worker processes", size)
 
     def save_state(self, spider=None, reason: str = "") -> None:
-        """At a clean finish, keep the ETag/Last-Modified of feeds and sitemaps for the next run's
-        conditional GETs (not after a crash or kill: then the next run reads them in full)."""
+        """Stop the extraction workers (the store keeps the HTTP validators at a clean finish)."""
         if self.pool is not None:
             self.pool.close()
             self.pool = None
-        if self.store is None:
-            return
-        try:
-            if reason == "finished" and self.validators:
-                self.store.save_validators(self.validators)
-        except (sqlite3.Error, OSError) as exc:
-            self.logger.warning("could not save HTTP validators: %s", exc)
-        finally:
-            self.store.close()
-            self.store = None
-
-    def _sources(self, sources_path: str) -> list[Source]:
-        """The sources this crawl covers; a bad sources.toml stops the crawl before any request."""
-        return select_sources(sources_path, self.url_arg, self.source_arg, self.since_arg, self.source_name)
 
     @property
     def source(self) -> str | None:
@@ -246,9 +225,11 @@ class NewsSpider(scrapy.Spider):
     # --- entry points -------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        if self.config_error:
-            self.logger.error("%s", self.config_error)
+        if self.sources.config_error:
+            self.logger.error("%s", self.sources.config_error)
             raise CloseSpider("config_error")
+        if not await self._remember():  # the store said why (store_error, already_running)
+            return
         for site in self.sites.values():
             for request in self.start_site(site):
                 yield request
@@ -272,10 +253,8 @@ class NewsSpider(scrapy.Spider):
         """Stored stories published within NEWS_REVISIT_DAYS, requested again with their ETag /
         Last-Modified: an edit is found by the next run whatever discovery says (a 304 or an
         unchanged body costs little)."""
-        if self.store is None or self.store_was_empty or self.recrawl_all or self.revisit_days <= 0:
-            return
-        since = datetime.now(timezone.utc) - timedelta(days=self.revisit_days)
-        for url in self.store.recent_urls(site.name, since):
+        recent, site.recent_stories = site.recent_stories, []  # read from the store as the crawl began
+        for url in recent:
             key = canonical_url(url)
             if key in site.seen or not site.allows(url):
                 continue
@@ -306,7 +285,7 @@ class NewsSpider(scrapy.Spider):
 
     def _robots_delay(self, host: str, delay: float | None) -> None:
         if delay:
-            self.crawl_delays[host] = delay
+            self.sources.crawl_delays[host] = delay
             self.logger.info("%s: robots.txt asks for Crawl-delay %s s", host, delay)
 
     @staticmethod
@@ -352,13 +331,15 @@ class NewsSpider(scrapy.Spider):
         return False
 
     def _keep_validators(self, response: Response) -> None:
+        if self.store is None:
+            return
         etag, last_modified = response.headers.get(b"ETag"), response.headers.get(b"Last-Modified")
         if etag or last_modified:
-            self.validators.append({"url": response.url, "etag": etag.decode("latin-1") if etag else None,
+            self.store.keep_validators({"url": response.url, "etag": etag.decode("latin-1") if etag else None,
                                     "last_modified": last_modified.decode("latin-1") if last_modified else None,
                                     "checked_at": utc_now()})
 
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request | Rejection]:
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[scrapy.Request | Rejection]:
         """A sitemap, sitemap index, feed or plain-text URL list (gzipped or not, any Content-Type):
         its pages, and an index's children. A cut file gives only its complete entries."""
         site = self._site(response)
@@ -373,7 +354,8 @@ class NewsSpider(scrapy.Spider):
             return
         if sitemap is None or sitemap.error:
             detail = sitemap.error if sitemap else "not a sitemap (XML, feed or URL list)"
-            yield from self._discovery_error(site, response.url, "sitemap", detail)
+            for rejection in self._discovery_error(site, response.url, "sitemap", detail):
+                yield rejection
             if sitemap is None:
                 return
         inc(self.crawler.stats, f"discovery/sitemap_form/{sitemap.form}", site.name)
@@ -383,62 +365,76 @@ class NewsSpider(scrapy.Spider):
         inc(self.crawler.stats, "discovered/sitemap", site.name, len(sitemap.entries))
         if sitemap.entries and not sitemap.entries[0].is_sitemap and not sitemap.error:
             self._keep_validators(response)  # a whole leaf: an index's children may change without it
+        pages = [e for e in sitemap.entries if not e.is_sitemap and not _before(e.published_at or e.lastmod, site.config.since)]
+        seen = await self._seen_before(site, [entry.url for entry in pages])  # one store trip per sitemap
         for entry in sitemap.entries:
             if entry.is_sitemap:
                 if NON_POST_SITEMAP.search(entry.url) or _before(entry.lastmod, site.config.since):
                     inc(self.crawler.stats, "discovery/skipped_sitemap", site.name)
                     continue
-                yield from self._discovery(site, entry.url, self.parse_sitemap, "sitemap", announced=True)
+                for request in self._discovery(site, entry.url, self.parse_sitemap, "sitemap", announced=True):
+                    yield request
             elif not _before(entry.published_at or entry.lastmod, site.config.since):
-                yield from self._page(site, entry.url, entry.hints())
+                for request in self._page(site, entry.url, entry.hints(), seen):
+                    yield request
 
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request | Rejection]:
+    async def parse_feed(self, response: Response) -> AsyncIterator[scrapy.Request | Rejection]:
         site = self._site(response)
         if self._not_modified(site, response):
             return
         entries = parse_feed(response.body, response.url)
         if entries is None:
-            yield from self._discovery_error(site, response.url, "feed", "not a feed (or a refused entity bomb)")
+            for rejection in self._discovery_error(site, response.url, "feed", "not a feed (or a refused entity bomb)"):
+                yield rejection
             return
         inc(self.crawler.stats, "discovered/feed", site.name, len(entries))
         self._keep_validators(response)
         recent = [e for e in entries if not _before(e.published_at, site.config.since)]
         new = [e for e in recent if e.url not in site.feed_urls]
         site.feed_urls.update(e.url for e in recent)
+        seen = await self._seen_before(site, [entry.url for entry in recent])  # one store trip per feed page
         for entry in recent:
-            yield from self._page(site, entry.url, entry.hints())
+            for request in self._page(site, entry.url, entry.hints(), seen):
+                yield request
         paged = response.meta.get("paged")
         # WordPress feeds page with ?paged=N; stop at a 404, an empty or too old page, or a later
         # page that brings nothing new (a server that ignores ?paged would otherwise loop forever).
         # Page 1 may repeat another feed of the site (RSS and Atom list the same posts).
         if paged and (new or paged == 1 and recent):
-            yield from self._discovery(site, add_or_replace_parameter(response.url, "paged", str(paged + 1)),
-                                       self.parse_feed, "feed", paged=paged + 1)
+            for request in self._discovery(site, add_or_replace_parameter(response.url, "paged", str(paged + 1)),
+                                           self.parse_feed, "feed", paged=paged + 1):
+                yield request
 
-    def parse_archive(self, response: Response) -> Iterator[Any]:
+    async def parse_archive(self, response: Response) -> AsyncIterator[Any]:
         """A page of a declared archive pattern: its links, then the next page while it gives new ones."""
         site = self._site(response)
         html = response.text if isinstance(response, TextResponse) else ""
         links = page_links(html, response.url, site.base_url)
-        yield from self.follow_listing(site, response.url, links)
+        seen = await self._seen_before(site, self._unseen_links(site, links))
+        for request in self.follow_listing(site, response.url, links, seen):
+            yield request
         if any(site.listings.may_be_story(url) for url in links) and not site.listings.state(response.url).stopped:
             number = response.meta["page_number"] + 1
             pattern = response.meta["archive"]
-            yield from self._discovery(site, pattern.replace("{page}", str(number)), self.parse_archive,
-                                       "archive", archive=pattern, page_number=number)
+            for request in self._discovery(site, pattern.replace("{page}", str(number)), self.parse_archive,
+                                           "archive", archive=pattern, page_number=number):
+                yield request
 
-    def parse_rest(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_rest(self, response: Response) -> AsyncIterator[scrapy.Request]:
         """A page of the WordPress REST posts listing: every post, with its metadata as hints."""
         site = self._site(response)
         posts = parse_posts(response.body)
         if posts is None:
-            yield from self._wordpress_fallbacks(site, f"REST answered something else than posts: {response.url}")
-            yield from self._rest_done(site)
+            for request in self._wordpress_fallbacks(site, f"REST answered something else than posts: {response.url}"):
+                yield request
+            for request in self._rest_done(site):
+                yield request
             return
         inc(self.crawler.stats, "discovered/wp-rest", site.name, len(posts))
         site.rest_ok = True
+        seen = await self._seen_before(site, [post.url for post in posts if site.allows(post.url)])  # one trip per REST page
         for post in posts:
-            if site.allows(post.url) and self._worth_fetching(site, post.url, post.hints()):
+            if site.allows(post.url) and self._worth_fetching(site, post.url, post.hints(), seen):
                 site.seen.add(canonical_url(post.url))
                 site.remember(post.url, post.hints())
                 site.parked.append(self._page_request(site, post.url))
@@ -446,9 +442,11 @@ class NewsSpider(scrapy.Spider):
             total = int((response.headers.get(b"X-WP-TotalPages") or b"1").decode() or 1)
             for page in range(2, total + 1):
                 site.rest_pending += 1
-                yield from self._discovery(site, posts_url(site.wordpress_api, page, site.config.since),
-                                           self.parse_rest, "wp-rest", rest_page=page, errback=self.rest_failed)
-        yield from self._rest_done(site)
+                for request in self._discovery(site, posts_url(site.wordpress_api, page, site.config.since),
+                                               self.parse_rest, "wp-rest", rest_page=page, errback=self.rest_failed):
+                    yield request
+        for request in self._rest_done(site):
+            yield request
 
     def rest_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """REST blocked (401/403/404: security plugins) or broken: sitemaps and paged feeds instead."""
@@ -467,13 +465,13 @@ class NewsSpider(scrapy.Spider):
             site.rest_pending += 1  # page requests wait for the feed's dates, as for REST's
             yield request
 
-    def parse_held_feed(self, response: Response) -> Iterator[Any]:
+    async def parse_held_feed(self, response: Response) -> AsyncIterator[Any]:
         """A page of the paged feed that stands in for a closed REST API: page requests wait until
         its last page, so each post is fetched once, with the feed's dates (Atom `<updated>` is
         the only modified time a stock WordPress publishes without REST)."""
         site = self._site(response)
         following = False
-        for item in self.parse_feed(response):
+        async for item in self.parse_feed(response):
             if isinstance(item, scrapy.Request) and item.meta.get("paged"):
                 # The next page is no hop (Scrapy's depth_reset): DEPTH_LIMIT never cuts a productive
                 # feed, and the page requests it holds back go out shallow.
@@ -482,7 +480,8 @@ class NewsSpider(scrapy.Spider):
                 following = True
             yield item
         if not following:
-            yield from self._rest_done(site)
+            for request in self._rest_done(site):
+                yield request
 
     def held_feed_failed(self, failure: Failure) -> Iterator[Any]:
         """The held feed chain ends at a failed page (WordPress answers 404 past the last one)."""
@@ -550,7 +549,8 @@ class NewsSpider(scrapy.Spider):
                 yield request
         elif result.reason in LISTING_REASONS and is_text and not site.rest_ok:
             links = page_links(response.text, response.url, site.base_url)
-            for request in self.follow_listing(site, response.url, links):
+            seen = await self._seen_before(site, self._unseen_links(site, links))  # one store trip per listing page
+            for request in self.follow_listing(site, response.url, links, seen):
                 yield request
         yield result
 
@@ -575,7 +575,7 @@ class NewsSpider(scrapy.Spider):
         if isinstance(result, Article):
             self._count_fields(site, result)
             inc(self.crawler.stats, "boilerplate/applied", site.name, int("boilerplate" in kwargs))
-            self._learn_boilerplate(site, response.body)
+            await self._learn_boilerplate(site, response.body)
             result.fetched_at = utc_now()
             result.fetched_from = (response.request.meta.get("redirect_urls") or [response.url])[0]
             if _before(result.published_at, config.since):
@@ -592,17 +592,14 @@ class NewsSpider(scrapy.Spider):
         result = extract_article(body, url, **kwargs)
         return CrawledArticle.of(result) if isinstance(result, Article) else result
 
-    def _learn_boilerplate(self, site: SiteState, page: bytes) -> None:
+    async def _learn_boilerplate(self, site: SiteState, page: bytes) -> None:
         """Learn the blocks a source repeats once enough of its articles were seen; keep them."""
         learned = site.boilerplate.add(page)
         if learned is None:
             return
         inc(self.crawler.stats, "boilerplate/learned", site.name)
-        if self.store is not None:
-            try:
-                self.store.save_boilerplate(site.name, learned)
-            except (sqlite3.Error, OSError) as exc:  # a full or read-only disk: the store pipeline says so
-                self.logger.warning("%s: could not keep the learned boilerplate: %s", site.name, exc)
+        if self.store is not None:  # written in the store's thread; a failure is logged there
+            await self.store.save_boilerplate(site.name, learned)
 
     def _count_fields(self, site: SiteState, article: Article) -> None:
         """Extraction fill counts per source, for the run's health (crawler.health)."""
@@ -654,12 +651,12 @@ class NewsSpider(scrapy.Spider):
                    **meta: Any) -> Iterator[scrapy.Request]:
         if site.is_on_site(url, self.crawler.stats):
             headers, meta = {}, {"site": site.name, "discovery": kind, **meta}
-            if kind in ("feed", "sitemap") and self.store is not None and not self.recrawl_all:
-                headers = self._conditional(url, meta)
+            if kind in ("feed", "sitemap") and not self.store_was_empty and not self.recrawl_all:
+                self._conditional(meta)
             yield scrapy.Request(url, callback=callback, errback=errback or self.discovery_failed,
                                  priority=DISCOVERY_PRIORITY, headers=headers, meta=meta)
 
-    def _page(self, site: SiteState, url: str, hints: dict) -> Iterator[scrapy.Request]:
+    def _page(self, site: SiteState, url: str, hints: dict, seen: Seen | None = None) -> Iterator[scrapy.Request]:
         """A page found by discovery (sitemap, feed, REST), requested once per run (parked while
         WordPress REST is pending), within the source's rules and budget; later hints for it merge."""
         if not site.is_on_site(url, self.crawler.stats) or not site.allows(url):
@@ -669,7 +666,7 @@ class NewsSpider(scrapy.Spider):
             if hints and key in site.hints_by_url:  # not fetched yet: the better hints still count
                 site.remember(url, hints)
             return
-        if not self._worth_fetching(site, url, hints):
+        if not self._worth_fetching(site, url, hints, seen):
             return
         site.seen.add(key)
         if hints:
@@ -684,7 +681,8 @@ class NewsSpider(scrapy.Spider):
         elif site.take_budget(self.crawler.stats):
             yield request
 
-    def follow_listing(self, site: SiteState, page_url: str, links: list[str]) -> Iterator[scrapy.Request]:
+    def follow_listing(self, site: SiteState, page_url: str, links: list[str],
+                       seen: Seen | None = None) -> Iterator[scrapy.Request]:
         """The links of a listing page (home, pagination, archive, category...): each new one is
         followed unless its URL shape is stopped or on probation (crawler.spiders.listings); the
         page's productivity decides whether its own shape goes on."""
@@ -706,7 +704,7 @@ class NewsSpider(scrapy.Spider):
                 inc(stats, f"listing/skipped/{stopped}", site.name)
                 continue
             story = listings.may_be_story(url)
-            skip = self._incremental_skip(site, url, {})
+            skip = self._incremental_skip(site, url, {}, seen)
             if skip:  # stored, or rejected for good, by an earlier run
                 if skip == "stored":
                     listings.article(url)  # a stored story: its shape is one of stories
@@ -766,18 +764,31 @@ class NewsSpider(scrapy.Spider):
         log("%s: links shaped %s no longer followed (%s: %d pages in a row brought nothing new)",
             site.name, shape, kind, site.listings.patience)
 
-    def _worth_fetching(self, site: SiteState, url: str, hints: dict) -> bool:
+    def _worth_fetching(self, site: SiteState, url: str, hints: dict, seen: Seen | None = None) -> bool:
         """False for a story already stored (under this URL or an alias) that no discovery says
         has changed since, or a page rejected for good; NEWS_RECRAWL=all fetches everything again."""
-        return self._incremental_skip(site, url, hints) is None
+        return self._incremental_skip(site, url, hints, seen) is None
 
-    def _incremental_skip(self, site: SiteState, url: str, hints: dict) -> str | None:
-        """Why an incremental crawl need not fetch `url` ("stored" or "rejected"), or None."""
+    async def _seen_before(self, site: SiteState, urls: Iterable[str]) -> Seen:
+        """What earlier crawls stored or rejected of the URLs one discovery page brought: one
+        trip to the store's thread for them all (none for a first crawl or NEWS_RECRAWL=all)."""
         if self.recrawl_all or self.store is None or self.store_was_empty:
+            return Seen()
+        wanted = [url for url in dict.fromkeys(urls) if canonical_url(url) not in site.seen]
+        return await self.store.seen_before(wanted)
+
+    def _unseen_links(self, site: SiteState, links: list[str]) -> list[str]:
+        """The links of a listing page follow_listing may look up (not of a stopped URL shape)."""
+        return [url for url in links if site.allows(url) and not site.listings.stopped_kind(url)]
+
+    def _incremental_skip(self, site: SiteState, url: str, hints: dict, seen: Seen | None = None) -> str | None:
+        """Why an incremental crawl need not fetch `url` ("stored" or "rejected"), or None;
+        `seen` is what the store said of the page's URLs (crawler.crawlstore.seen_before)."""
+        if self.recrawl_all or self.store is None or self.store_was_empty or seen is None:
             return None
-        known = self.store.known(canonical_url(url))
+        known = seen.stored.get(url)
         if known is None:
-            if self.store.last_reject(url) in SETTLED_REJECTS:
+            if seen.rejected.get(url) in SETTLED_REJECTS:
                 inc(self.crawler.stats, "incremental/skipped_rejected", site.name)
                 return "rejected"
             return None
@@ -792,15 +803,16 @@ class NewsSpider(scrapy.Spider):
         headers: dict[str, str] = {}
         if canonical_url(url) in site.revisits and self.store is not None:
             meta["revisit"] = True
-            headers = self._conditional(url, meta)
+            self._conditional(meta)
         return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, headers=headers, meta=meta)
 
-    def _conditional(self, url: str, meta: dict[str, Any]) -> dict[str, str]:
-        """If-None-Match / If-Modified-Since from the validators the store kept for `url`; a 304
-        answer then reaches the callback (`meta`)."""
-        etag, last_modified = self.store.validators(url)
+    @staticmethod
+    def _conditional(meta: dict[str, Any]) -> None:
+        """Ask for a conditional GET: crawler.crawlstore.ConditionalGetMiddleware adds the
+        If-None-Match / If-Modified-Since the store kept (one trip per callback's requests); a 304
+        answer then reaches the callback."""
+        meta["conditional"] = True
         meta["handle_httpstatus_list"] = [304]
-        return {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
 
     def _discovery_error(self, site: SiteState, url: str, kind: str, detail: str) -> Iterator[Rejection]:
         """A sitemap or feed that does not parse: a stat, a log line, and a rejects row."""

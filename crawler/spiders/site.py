@@ -41,6 +41,7 @@ class SiteState:
         self.feed_urls: set[str] = set()
         self.seen: set[str] = set()  # canonical URLs of pages requested (or decided) in this run
         self.revisits: set[str] = set()  # stored stories re-requested with their HTTP validators
+        self.recent_stories: list[str] = []  # stored stories to revisit, read from the store as the crawl began
         self.listings = ListingPolicy(patience, probation)
         self.resume = False  # the source's last crawl was incomplete: stored stories do not stop listings
         self.pages_requested = 0
