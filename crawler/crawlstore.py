@@ -22,7 +22,6 @@ from typing import Any, Callable
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from twisted.internet import task
 
 from crawler.crawlsources import CrawlSources, sources_of
 from crawler.runlock import RunLock
@@ -40,8 +39,10 @@ class CrawlStore:
     """The crawl's store: opened once (by whichever component asks first), closed when the
     spider closes, after the crawl_runs rows (it is enabled after CrawlRunsExtension)."""
 
-    def __init__(self, crawler: Crawler, db_path: str, batch_size: int = 200, flush_seconds: float = 2.0) -> None:
+    def __init__(self, crawler: Crawler, db_path: str, batch_size: int = 200, flush_seconds: float = 2.0,
+                 sources: CrawlSources | None = None) -> None:
         self.crawler = crawler
+        self._sources = sources  # given: a store used outside a running crawl (tests)
         self.stats = crawler.stats
         self.db_path = db_path
         self.batch_size = batch_size
@@ -52,7 +53,7 @@ class CrawlStore:
         self._opening: asyncio.Future | None = None
         self._open = False
         self._locks: list[RunLock] = []
-        self._timer: task.LoopingCall | None = None
+        self._timer: asyncio.Task | None = None
         self._in_flight: list[asyncio.Future] = []
         self._buffer = self._empty()
         self._validators: list[dict[str, Any]] = []
@@ -68,7 +69,7 @@ class CrawlStore:
 
     @property
     def sources(self) -> CrawlSources:
-        return sources_of(self.crawler)
+        return self._sources if self._sources is not None else sources_of(self.crawler)
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -103,16 +104,22 @@ class CrawlStore:
             self._locks.append(lock)
         logger.info("storing into %s", self.writer.resolved_path)
         self._open = True
-        self._timer = task.LoopingCall(self.flush)
-        self._timer.start(self.flush_seconds, now=False)
+        self._timer = asyncio.ensure_future(self._flush_every())
+
+    async def _flush_every(self) -> None:
+        """A partial batch goes out at least every NEWS_STORE_FLUSH_SECONDS."""
+        while True:
+            await asyncio.sleep(self.flush_seconds)
+            self.flush()
 
     async def spider_opened(self, spider: Any = None) -> None:
         await self.open()
 
     async def drain(self) -> None:
         """Write everything buffered and wait for the writes (the store pipeline's close)."""
-        if self._timer is not None and self._timer.running:
-            self._timer.stop()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         self.flush()
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
@@ -289,7 +296,10 @@ class CrawlStore:
             return
         self.failed = reason
         logger.error("%s", message)
-        engine = self.crawler.engine
+        try:
+            engine = self.crawler.engine
+        except Exception:  # not a running crawl (a store used on its own)
+            return
         asyncio.get_event_loop().call_soon(lambda: asyncio.ensure_future(engine.close_spider_async(reason=reason)))
 
 

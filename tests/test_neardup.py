@@ -4,6 +4,8 @@ temporary store, and real crawls of two fixture sites into one store."""
 
 from __future__ import annotations
 
+import asyncio
+
 import itertools
 import zlib
 import random
@@ -18,6 +20,8 @@ from conftest import ROOT, run_crawl
 from crawler import neardup
 from crawler.items import CrawledArticle
 from crawler.pipelines.cluster import ClusterPipeline
+from crawler.rules import Cluster
+from storage.writer import StoreWriter
 from storage import Store
 
 FIXTURES = ROOT / "fixtures" / "neardup"
@@ -150,10 +154,32 @@ def article(url: str, path: str, source: str = "test") -> CrawledArticle:
     return CrawledArticle(url=url, title=path, body=body, source=source, content_hash=url)
 
 
-def pipeline(db_path: Path, threshold: float = neardup.DEFAULT.threshold) -> ClusterPipeline:
-    cluster_pipeline = ClusterPipeline(str(db_path), threshold, get_crawler())
-    cluster_pipeline.open_spider()
-    return cluster_pipeline
+class ClusterRun:
+    """The cluster rule (crawler.rules.Cluster) over a real store file, as a crawl runs it: the
+    store opened in its writer thread (storage.StoreWriter), the rule awaited per item."""
+
+    def __init__(self, db_path: Path, threshold: float) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.writer = StoreWriter(db_path)
+        try:
+            self.loop.run_until_complete(self.writer.open())
+        except (sqlite3.Error, OSError):  # the crawl stops on it; the rule still works without a store
+            pass
+        self.store = self.writer.store
+        self.stats = get_crawler().stats
+        self.rule = Cluster(self.writer, self.stats, threshold)
+
+    def process_item(self, item: CrawledArticle) -> CrawledArticle:
+        self.loop.run_until_complete(self.rule.assign(item))
+        return item
+
+    def close_spider(self) -> None:
+        self.loop.run_until_complete(self.writer.close())
+        self.loop.close()
+
+
+def pipeline(db_path: Path, threshold: float = neardup.DEFAULT.threshold) -> ClusterRun:
+    return ClusterRun(db_path, threshold)
 
 
 def store_items(db_path: Path, items: list[CrawledArticle]) -> None:

@@ -5,27 +5,47 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
+import asyncio
+
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
+from crawler.crawlsources import CrawlSources
+from crawler.crawlstore import CrawlStore
 from crawler.extensions.crawl_runs import CrawlRunsExtension, new_run_id
+from crawler.sources import Source
 from storage import Store
 from conftest import run_crawl
 
 
 class FakeNewsSpider(Spider):
     name = "news"
-    source = "gulf-wire"
+
+
+def extension_for(tmp_path, names: list[str], **settings) -> CrawlRunsExtension:
+    """The extension with its crawl's sources and store (a real store file; no crawl running)."""
+    crawler = get_crawler(FakeNewsSpider, {"NEWS_DB_PATH": str(tmp_path / "news.db"), **settings})
+    extension = CrawlRunsExtension.from_crawler(crawler)
+    extension.sources = CrawlSources([Source(name=name, url=f"https://{name}.example/") for name in names])
+    extension.store = CrawlStore(crawler, str(tmp_path / "news.db"), sources=extension.sources)
+    return extension
+
+
+def run(extension: CrawlRunsExtension, stats: dict, opened: bool = True, reason: str = "finished") -> None:
+    """Open (the `running` row), set the stats, close (the finished row), close the store."""
+    async def crawl() -> None:
+        if opened:
+            await extension.spider_opened()
+        for key, value in stats.items():
+            extension.crawler.stats.set_value(key, value)
+        await extension.spider_closed(None, reason)
+        await extension.store.spider_closed(None, reason)
+    asyncio.run(crawl())
 
 
 def close_with(tmp_path, stats: dict, **settings) -> CrawlRunsExtension:
-    crawler = get_crawler(FakeNewsSpider, {"NEWS_DB_PATH": str(tmp_path / "news.db"), **settings})
-    extension = CrawlRunsExtension.from_crawler(crawler)
-    spider = FakeNewsSpider()
-    extension.spider_opened(spider)
-    for key, value in stats.items():
-        crawler.stats.set_value(key, value)
-    extension.spider_closed(spider, "finished")
+    extension = extension_for(tmp_path, ["gulf-wire"], **settings)
+    run(extension, stats)
     return extension
 
 
@@ -57,17 +77,9 @@ def test_without_stats_times_it_uses_its_own_and_the_signal_reason(tmp_path):
     assert run.started_at <= run.finished_at and run.stored_new == 0 and run.rejects == {}
 
 
-class FakeMultiSourceSpider(Spider):
-    name = "news"
-    sites = {"gulf-wire": object(), "tigris-daily": object()}
-
-
 def test_a_multi_source_crawl_leaves_one_row_per_source_with_its_own_counts(tmp_path):
-    crawler = get_crawler(FakeMultiSourceSpider, {"NEWS_DB_PATH": str(tmp_path / "news.db"), "NEWS_RUN_ID": "all"})
-    extension = CrawlRunsExtension.from_crawler(crawler)
-    spider = FakeMultiSourceSpider()
-    extension.spider_opened(spider)
-    for key, value in {
+    extension = extension_for(tmp_path, ["gulf-wire", "tigris-daily"], NEWS_RUN_ID="all")
+    run(extension, {
         "news/pages/fetched": 30, "news/stored/new": 20, "news/rejected/not_article": 4,
         "news/sources/gulf-wire/pages/fetched": 10, "news/sources/gulf-wire/stored/new": 8,
         "news/sources/gulf-wire/discovered/feed": 9, "news/sources/gulf-wire/rejected/not_article": 1,
@@ -75,9 +87,7 @@ def test_a_multi_source_crawl_leaves_one_row_per_source_with_its_own_counts(tmp_
         "news/sources/tigris-daily/duplicates/in_run": 2, "news/sources/tigris-daily/rejected/not_article": 3,
         "news/sources/tigris-daily/responses/500": 2, "news/responses/500": 2,
         "downloader/request_count": 40, "downloader/response_status_count/500": 2,
-    }.items():
-        crawler.stats.set_value(key, value)
-    extension.spider_closed(spider, "finished")
+    })
     with Store(tmp_path / "news.db") as store:
         runs = {run.source: run for run in store.runs()}
     assert set(runs) == {"gulf-wire", "tigris-daily"} and {r.run_id for r in runs.values()} == {"all"}
@@ -92,13 +102,9 @@ def test_a_multi_source_crawl_leaves_one_row_per_source_with_its_own_counts(tmp_
 
 
 def test_a_crawl_with_no_sources_records_no_run(tmp_path):
-    class BadConfigSpider(Spider):
-        name = "news"
-        sites: dict = {}
-
-    crawler = get_crawler(BadConfigSpider, {"NEWS_DB_PATH": str(tmp_path / "news.db")})
-    extension = CrawlRunsExtension.from_crawler(crawler)
-    extension.spider_closed(BadConfigSpider(), "finished")
+    extension = extension_for(tmp_path, [])
+    extension.sources.config_error = "sources.toml: no source named 'x'"
+    run(extension, {})
     with Store(tmp_path / "news.db", write=True) as store:
         assert store.runs() == []
 
@@ -112,8 +118,9 @@ def test_run_ids_are_unique_and_sort_by_time():
 def test_a_store_that_cannot_be_written_is_logged_not_raised(tmp_path, caplog):
     (tmp_path / "news.db").mkdir()  # a directory: sqlite cannot open it
     with caplog.at_level(logging.ERROR):
-        close_with(tmp_path, {})
-    assert "could not record crawl run" in caplog.text
+        extension = close_with(tmp_path, {})
+    assert "cannot open the store" in caplog.text and extension.store.failed == "store_error"
+    assert extension.opened == []  # no row of this run anywhere
 
 
 def test_a_real_crawl_records_its_run(tmp_path, site_server):
@@ -152,21 +159,18 @@ def test_a_real_crawl_of_several_sources_records_one_row_each(tmp_path, site_ser
 
 
 def test_a_running_row_left_by_a_killed_crawl_becomes_killed_at_the_next_start(tmp_path):
-    class OneSourceSpider(Spider):
-        name = "news"
-        sites = {"gulf-wire": object()}
+    first = extension_for(tmp_path, ["gulf-wire"], NEWS_RUN_ID="first")
 
-    def opened(run_id: str) -> CrawlRunsExtension:
-        crawler = get_crawler(OneSourceSpider, {"NEWS_DB_PATH": str(tmp_path / "news.db"), "NEWS_RUN_ID": run_id})
-        extension = CrawlRunsExtension.from_crawler(crawler)
-        extension.spider_opened(OneSourceSpider())
-        return extension
-
-    opened("first")  # SIGKILLed: it never closes
+    async def killed() -> None:  # SIGKILLed: it never closes (its lock goes with the process)
+        await first.spider_opened()
+        await first.store.writer.close()
+        for lock in first.store._locks:
+            lock.release()
+    asyncio.run(killed())
     with Store(tmp_path / "news.db") as store:
         assert [(r.run_id, r.finish_reason, r.finished_at) for r in store.runs()] == [("first", "running", None)]
-    second = opened("second")
-    second.spider_closed(OneSourceSpider(), "finished")
+    second = extension_for(tmp_path, ["gulf-wire"], NEWS_RUN_ID="second")
+    run(second, {})
     with Store(tmp_path / "news.db") as store:
         reasons = {r.run_id: r.finish_reason for r in store.runs()}
     assert reasons == {"first": "killed", "second": "finished"}

@@ -14,8 +14,8 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.exitstatus import INTERRUPT_REASONS, fetched_anything
-from crawler.crawlsources import sources_of
-from crawler.crawlstore import store_of
+from crawler.crawlsources import CrawlSources, sources_of
+from crawler.crawlstore import CrawlStore, store_of
 from crawler.completeness import completeness
 from crawler.stats import per_source, total
 from crawler.health import health_of, health_warning
@@ -90,6 +90,8 @@ class CrawlRunsExtension:
         self.crawler = crawler
         self.started_at: datetime | None = None
         self.opened: list[str] = []  # the sources whose `running` row was written
+        self.store: CrawlStore | None = None  # the crawl's (found through the crawler unless given)
+        self.sources: CrawlSources | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "CrawlRunsExtension":
@@ -102,8 +104,8 @@ class CrawlRunsExtension:
 
     async def spider_opened(self, spider: Spider | None = None) -> None:
         self.started_at = datetime.now(timezone.utc)
-        store = store_of(self.crawler)
-        sources = sources_of(self.crawler).names
+        store = self.store or store_of(self.crawler)
+        sources = (self.sources or sources_of(self.crawler)).names
         if store is None or not sources or not await store.open():
             return  # a configuration error, or a store that cannot be used (it said so)
         started = _iso(self.stats.get_value("start_time") or self.started_at)
@@ -115,7 +117,7 @@ class CrawlRunsExtension:
         self.opened = sources
 
     async def spider_closed(self, spider: Spider | None = None, reason: str = "finished") -> None:
-        store = store_of(self.crawler)
+        store = self.store or store_of(self.crawler)
         if not self.opened or store is None:
             return  # a configuration error, or the store could not be opened or locked: not this run's row
         stats = self.stats.get_stats()
