@@ -8,7 +8,7 @@ extraction, rejects, stores, incremental skips) is the `news` spider's.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from urllib.parse import urljoin
 
 import scrapy
@@ -32,16 +32,21 @@ class JsonApiNewsSpider(NewsSpider):
         yield from super().start_site(site)
         yield from self._discovery(site, urljoin(site.base_url, self.api), self.parse_api, "api", announced=True)
 
-    def parse_api(self, response: Response) -> Iterator[scrapy.Request | Rejection]:
+    async def parse_api(self, response: Response) -> AsyncIterator[scrapy.Request | Rejection]:
         site = self._site(response)
         try:
             listing = json.loads(response.body)
             articles, next_page = listing["articles"], listing.get("next")
         except (ValueError, KeyError, TypeError) as exc:
-            yield from self._discovery_error(site, response.url, "api", f"not an article listing: {exc!r}")
+            for rejection in self._discovery_error(site, response.url, "api", f"not an article listing: {exc!r}"):
+                yield rejection
             return
-        for article in articles:
+        urls = [urljoin(response.url, article["url"]) for article in articles]
+        seen = await self._seen_before(site, urls)  # what earlier crawls stored or rejected: one store trip
+        for url, article in zip(urls, articles):
             hints = {"title": article.get("title"), "published_at": article.get("published"), "origin": "feed"}
-            yield from self._page(site, urljoin(response.url, article["url"]), {k: v for k, v in hints.items() if v})
+            for request in self._page(site, url, {k: v for k, v in hints.items() if v}, seen):
+                yield request
         if next_page:
-            yield from self._discovery(site, urljoin(response.url, next_page), self.parse_api, "api", announced=True)
+            for request in self._discovery(site, urljoin(response.url, next_page), self.parse_api, "api", announced=True):
+                yield request

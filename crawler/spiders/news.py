@@ -774,12 +774,12 @@ class NewsSpider(scrapy.Spider):
         trip to the store's thread for them all (none for a first crawl or NEWS_RECRAWL=all)."""
         if self.recrawl_all or self.store is None or self.store_was_empty:
             return Seen()
-        wanted = [url for url in dict.fromkeys(urls) if canonical_url(url) not in site.seen]
-        return await self.store.seen_before(wanted)
+        return await self.store.seen_before(list(dict.fromkeys(urls)))
 
     def _unseen_links(self, site: SiteState, links: list[str]) -> list[str]:
         """The links of a listing page follow_listing may look up (not of a stopped URL shape)."""
-        return [url for url in links if site.allows(url) and not site.listings.stopped_kind(url)]
+        return [url for url in links if site.allows(url) and canonical_url(url) not in site.seen
+                and not site.listings.stopped_kind(url)]
 
     def _incremental_skip(self, site: SiteState, url: str, hints: dict, seen: Seen | None = None) -> str | None:
         """Why an incremental crawl need not fetch `url` ("stored" or "rejected"), or None;
