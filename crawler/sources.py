@@ -11,11 +11,12 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crawler.extract.prune import to_xpath
+from crawler.parsers import ParserError, check_path
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 KINDS = ("wordpress", "generic")
 KNOWN_KEYS = {"name", "url", "kind", "feeds", "sitemaps", "archives", "allow", "deny", "prune", "timezone",
-              "language", "max_pages", "since"}
+              "language", "max_pages", "since", "parser"}
 
 
 class SourceError(ValueError):
@@ -39,6 +40,7 @@ class Source:
     language: str | None = None
     max_pages: int | None = None
     since: date | None = None
+    parser: str | None = None  # "package.module:Class" (crawler.parsers), imported when loaded
 
     def allows(self, url: str) -> bool:
         """True when `url` passes the allow/deny regexes."""
@@ -123,6 +125,14 @@ def _source(path: Path, index: int, table: dict) -> Source:
         source.max_pages = table["max_pages"]
     if "since" in table:
         source.since = parse_since(table["since"], lambda problem: _fail(path, where, "since", problem))
+    if "parser" in table:
+        if not isinstance(table["parser"], str):
+            raise _fail(path, where, "parser", "must be a string 'package.module:Class'")
+        try:
+            check_path(table["parser"])
+        except ParserError as exc:
+            raise _fail(path, where, "parser", str(exc)) from None
+        source.parser = table["parser"]
     return source
 
 

@@ -20,11 +20,9 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from crawler import neardup
-from crawler.extract import Article, Rejection, extract_article
+from crawler import prepare as steps
+from crawler.extract import Rejection
 from crawler.extract.record import DETAIL_CHARS
-from crawler.items import CrawledArticle
-from crawler.pipelines.normalise import normalise
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +35,12 @@ class WorkerFailed(Exception):
         self.reason = reason
 
 
+# What a worker runs (crawler.prepare): a whole page, one part of a multi-page story, a joined story.
+TASKS = {"prepare": steps.prepare, "extract_page": steps.extract_page, "prepare_story": steps.prepare_story}
+
+
 def _serve(conn: Connection) -> None:
-    """Worker loop: says it is ready, then (args, kwargs) in, extract_article's result out; None stops it.
+    """Worker loop: says it is ready, then (task name, args) in, its result out; None stops it.
     SIGINT/SIGTERM are ignored: Ctrl-C and systemd signal the whole process group, and the crawl
     process, stopping cleanly, still needs the pages in flight; it closes the pool itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -51,29 +53,23 @@ def _serve(conn: Connection) -> None:
             return
         if task is None:
             return
-        args, kwargs = task
+        name, args = task
         try:
-            result = extract_article(*args, **kwargs)
-            if isinstance(result, Article):
-                # CPU work the pipelines would otherwise do on the reactor thread: done here
-                result = sign(normalise(CrawledArticle.of(result)))
+            result = TASKS[name](*args)
         except Exception as exc:  # a bug on one page must not take the worker down
-            result = Rejection(url=args[1], reason="extract_error", detail=repr(exc)[:DETAIL_CHARS])
+            result = Rejection(url=_url_of(name, args), reason="extract_error", detail=repr(exc)[:DETAIL_CHARS])
         conn.send(result)
 
 
-def sign(item: CrawledArticle) -> CrawledArticle:
-    """The item with the MinHash signature and LSH bands of its body (near-duplicate clusters)."""
-    item.minhash = neardup.signature(item.body)
-    item.minhash_bands = neardup.bands(item.minhash) if item.minhash is not None else None
-    return item
+def _url_of(name: str, args: tuple) -> str:
+    return args[0][0].url if name == "prepare_story" else args[1]
 
 
 @dataclass
 class _Task:
     id: int
+    name: str  # a TASKS key
     args: tuple
-    kwargs: dict
     future: asyncio.Future
     started: float = 0.0  # when the worker began it (the one before it had finished)
 
@@ -89,7 +85,8 @@ class _Worker:
 
 
 class ExtractionPool:
-    """`await pool.extract(html, url, **kwargs)` runs extract_article in a worker process.
+    """`await pool.run(name, *args)` runs a step of crawler.prepare (TASKS) in a worker process;
+    `await pool.prepare(html, url, hints, now)` the whole of it for one page.
 
     Each worker holds up to PREFETCH pages (the next one waits in its pipe), so it never idles
     while the crawl's main thread is busy; the timeout of a page runs from when its worker
@@ -102,7 +99,7 @@ class ExtractionPool:
         self.timeout = timeout
         self.max_pages_per_worker = max_pages_per_worker  # recycle workers: bounded memory
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["crawler.extract", "crawler.neardup", "crawler.pipelines.normalise"])
+        self.context.set_forkserver_preload(["crawler.prepare"])
         self.loop = asyncio.get_event_loop()
         self.queue: deque[_Task] = deque()
         self.ids = itertools.count()
@@ -159,10 +156,16 @@ class ExtractionPool:
         self.loop.add_reader(conn.fileno(), self._on_readable, worker)
         return worker
 
-    async def extract(self, *args: Any, **kwargs: Any):
+    async def prepare(self, html: str | bytes, url: str, hints: dict | None = None, now=None):
+        """crawler.prepare.prepare in a worker: the stored form of the page's story, or a Rejection."""
+        return await self.run("prepare", html, url, hints or {}, now)
+
+    async def run(self, name: str, *args: Any):
+        if name not in TASKS:
+            raise ValueError(f"unknown task {name!r} (known: {', '.join(TASKS)})")
         if self.boot_error is not None and not self.workers:
             raise WorkerFailed("worker_crashed", f"no extraction worker started: {self.boot_error!r}")
-        task = _Task(next(self.ids), args, kwargs, self.loop.create_future())
+        task = _Task(next(self.ids), name, args, self.loop.create_future())
         self.queue.append(task)
         self._dispatch()
         return await task.future
@@ -179,7 +182,7 @@ class ExtractionPool:
             if task.future.cancelled():
                 continue
             try:
-                worker.conn.send((task.args, task.kwargs))
+                worker.conn.send((task.name, task.args))
             except (BrokenPipeError, OSError):
                 self.queue.appendleft(task)
                 self._replace(worker, WorkerFailed("worker_crashed", "worker pipe closed"))

@@ -32,7 +32,7 @@ def test_pool_results_equal_in_process_extraction():
     async def go():
         pool = ExtractionPool(2, timeout=30)
         try:
-            results = await asyncio.gather(*(pool.extract(PAGE, f"https://s.example/{i}") for i in range(6)))
+            results = await asyncio.gather(*(pool.prepare(PAGE, f"https://s.example/{i}") for i in range(6)))
         finally:
             pool.close()
         return results
@@ -45,13 +45,13 @@ def test_stuck_worker_is_replaced_and_only_its_page_fails():
     async def go():
         pool = ExtractionPool(1, timeout=0.3)
         try:
-            await pool.extract(PAGE, "https://s.example/warm")  # the worker is up: timing starts now
-            slow = asyncio.ensure_future(pool.extract(SLOW, "https://s.example/slow"))
-            queued = asyncio.ensure_future(pool.extract(PAGE, "https://s.example/queued"))  # waits in its pipe
+            await pool.prepare(PAGE, "https://s.example/warm")  # the worker is up: timing starts now
+            slow = asyncio.ensure_future(pool.prepare(SLOW, "https://s.example/slow"))
+            queued = asyncio.ensure_future(pool.prepare(PAGE, "https://s.example/queued"))  # waits in its pipe
             with pytest.raises(WorkerFailed) as caught:
                 await slow
             assert (await queued).title == "Dam repairs finished"  # given to the new worker
-            after = await pool.extract(PAGE, "https://s.example/ok")
+            after = await pool.prepare(PAGE, "https://s.example/ok")
         finally:
             pool.close()
         return caught.value, after, pool.replaced
@@ -65,13 +65,13 @@ def test_killed_worker_is_replaced_and_only_its_page_fails():
     async def go():
         pool = ExtractionPool(1, timeout=30)
         try:
-            await pool.extract(PAGE, "https://s.example/warm")
-            task = asyncio.ensure_future(pool.extract(SLOW, "https://s.example/slow"))
+            await pool.prepare(PAGE, "https://s.example/warm")
+            task = asyncio.ensure_future(pool.prepare(SLOW, "https://s.example/slow"))
             await asyncio.sleep(0.3)
             os.kill(pool.workers[0].process.pid, signal.SIGKILL)  # as the OOM killer would
             with pytest.raises(WorkerFailed) as caught:
                 await task
-            after = await pool.extract(PAGE, "https://s.example/ok")
+            after = await pool.prepare(PAGE, "https://s.example/ok")
         finally:
             pool.close()
         return caught.value, after
@@ -90,7 +90,7 @@ def test_pool_returns_records_normalised_with_bands_that_the_pipelines_take_as_t
     async def go():
         pool = ExtractionPool(1, timeout=30)
         try:
-            return await pool.extract(messy, "https://S.example/story?utm_source=x")
+            return await pool.prepare(messy, "https://S.example/story?utm_source=x")
         finally:
             pool.close()
 
@@ -113,9 +113,9 @@ def test_pool_whose_workers_cannot_start_rejects_pages_with_a_reason():
         pool = _NoForkPool(2, timeout=30)
         try:
             with pytest.raises(WorkerFailed) as waiting:  # queued before the boot thread failed
-                await pool.extract(PAGE, "https://s.example/1")
+                await pool.prepare(PAGE, "https://s.example/1")
             with pytest.raises(WorkerFailed) as later:
-                await pool.extract(PAGE, "https://s.example/2")
+                await pool.prepare(PAGE, "https://s.example/2")
         finally:
             pool.close()
         return waiting.value, later.value

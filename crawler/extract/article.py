@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html as htmllib
 import re
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
 
@@ -13,7 +14,7 @@ from lxml import etree
 
 from .body import extract_body
 from .boilerplate import Boilerplate, strip_boilerplate
-from .dates import is_future, to_iso
+from .dates import is_future, parse_datetime, to_iso
 from .decode import decode_html
 from .evidence import fold_name
 from .metadata import extract_metadata, jsonld_article
@@ -60,6 +61,7 @@ def extract_article(
     *,
     content_type: str | None = None,
     min_body_chars: int = MIN_BODY_CHARS,
+    now: datetime | None = None,
     **hints: Any,
 ) -> Article | Rejection:
     """Extract the story from one page.
@@ -70,7 +72,12 @@ def extract_article(
     without offsets, `language`, `prune` (extra selectors to drop from the body), and
     `boilerplate`: blocks learned from the source's other pages (`boilerplate.learn_boilerplate`,
     a Boilerplate or its JSON), removed before the body is read.
+
+    `now` is the moment the page was fetched: no later date is taken for a publication date.
+    Default: the `fetched_at` hint (ISO 8601), else the current time, read here once (the crawl,
+    `crawler.prepare` and the fixtures always pass it: the same input gives the same output).
     """
+    now = now or _fetch_time(hints) or datetime.now(timezone.utc)
     if isinstance(html, bytes):
         html, _ = decode_html(html, content_type)
     if not html or not html.strip():
@@ -83,7 +90,7 @@ def extract_article(
     kind = page_kind(tree, url, jsonld_article(tree) is not None)
     if kind.reason and not kind.provisional:
         return Rejection(url, "not_article", kind.reason)
-    meta = extract_metadata(tree, hints, url=url)
+    meta = extract_metadata(tree, {**hints, "now": now}, url=url)
     prune(tree, tuple(hints.get("prune") or ()))
     learned = hints.get("boilerplate")
     if learned:
@@ -99,10 +106,10 @@ def extract_article(
         return Rejection(url, "no_title", "no headline found")
     body = _without_headline(body, title)
     published, modified = values.get("published_at"), values.get("modified_at")
-    if published is not None and is_future(published):
+    if published is not None and is_future(published, now):
         published = None
         provenance.pop("published_at", None)
-    if modified is not None and (is_future(modified) or (published is not None and _not_after(modified, published))):
+    if modified is not None and (is_future(modified, now) or (published is not None and _not_after(modified, published))):
         modified = None
         provenance.pop("modified_at", None)
     provenance["body"] = "html"
@@ -122,6 +129,13 @@ def extract_article(
         provenance=provenance,
         content_hash=content_hash(body),
     )
+
+
+def _fetch_time(hints: dict[str, Any]) -> datetime | None:
+    """The `fetched_at` hint as an aware moment, or None."""
+    value = hints.get("fetched_at")
+    moment = parse_datetime(value) if isinstance(value, str) else None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 def _without_headline(body: str, title: str) -> str:

@@ -150,10 +150,12 @@ def to_iso(moment: datetime | None, zone: tzinfo | None = None) -> str | None:
     return moment.isoformat(timespec="seconds")
 
 
-def is_future(moment: datetime, now: datetime | None = None) -> bool:
-    """True when `moment` lies after `now` (default: the current UTC time). A naive moment is
-    future only when it is later than `now` in every time zone (UTC+14)."""
-    now = now or datetime.now(timezone.utc)
+def is_future(moment: datetime, now: datetime | None) -> bool:
+    """True when `moment` lies after `now` (the page's fetch time; None: no moment is future,
+    extraction reads no clock). A naive moment is future only when it is later than `now` in
+    every time zone (UTC+14)."""
+    if now is None:
+        return False
     if moment.tzinfo is None:
         return moment - timedelta(hours=14) > now.astimezone(timezone.utc).replace(tzinfo=None)
     return moment > now

@@ -310,11 +310,11 @@ def url_day(url: str) -> datetime | None:
         return None
 
 
-def detected_day(page: Page, now: datetime) -> datetime | None:
+def detected_day(page: Page, now: datetime | None) -> datetime | None:
     """htmldate's guess of the original publication day (it prunes its tree: give it a copy)."""
     try:
         found = find_date(copy.deepcopy(page.tree), extensive_search=True, original_date=True,
-                          url=page.url or None, max_date=now.strftime("%Y-%m-%d"))
+                          url=page.url or None, max_date=now.strftime("%Y-%m-%d") if now else None)
     except Exception:  # htmldate must never stop an extraction
         return None
     return parse_datetime(found) if found else None
@@ -461,9 +461,13 @@ def _detected(page: Page, now: datetime, updates: list[Dated]) -> Dated | None:
     return _first(iter([(moment, "detected")]), now)
 
 
-def _now(hints: dict[str, Any]) -> datetime:
+def _now(hints: dict[str, Any]) -> datetime | None:
+    """The moment dates are judged against (no later date is a publication date): the `now`
+    hint, else the page's `fetched_at`; None (nothing is future) without either: no clock here."""
+    if isinstance(hints.get("now"), datetime):
+        return hints["now"]
     fetched = parse_datetime(hints.get("fetched_at")) if isinstance(hints.get("fetched_at"), str) else None
-    return fetched if fetched and fetched.tzinfo else datetime.now(timezone.utc)
+    return fetched if fetched and fetched.tzinfo else None
 
 
 def _site_offsets(page: Page, *found: Dated | None) -> list[datetime]:

@@ -16,15 +16,15 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from crawler.extract import Article, Rejection, content_hash
-from crawler.workers import sign
+from crawler.extract import Article, Rejection
 from crawler.stats import inc
 from crawler.urls import canonical_url
 
 HREF = re.compile(r"""<(?:a|link)\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 PAGE_PARAMS = ("page", "pg")  # ?page=N, ?pg=N; WordPress plain permalinks: ?p=ID&page=N
 
-Extract = Callable[[bytes, str, dict], Awaitable["Article | Rejection"]]
+# runs a step of crawler.prepare by name (crawler.workers.TASKS): in a worker process or in process
+Step = Callable[..., Awaitable["Article | Rejection"]]
 
 
 def part_number(url: str, story: str) -> int | None:
@@ -73,60 +73,55 @@ def _opening(body: str) -> str:
 
 
 class StoryParts:
-    """Extracts a page and, when it opens a multi-page story, its further parts, joined.
+    """Prepares a page and, when it opens a multi-page story, reads its further parts and
+    prepares the story once, joined (crawler.prepare.prepare_story).
 
-    `extract(body, url, kwargs)` is the spider's extraction (worker pool or in process);
-    `download(request)` its engine's downloader."""
+    `step(name, *args)` runs a crawler.prepare step (worker pool or in process);
+    `download(request)` is the engine's downloader."""
 
-    def __init__(self, extract: Extract, download: Callable[[scrapy.Request], Awaitable[Response]],
+    def __init__(self, step: Step, download: Callable[[scrapy.Request], Awaitable[Response]],
                  stats, max_parts: int, logger) -> None:
-        self.extract, self.download, self.stats = extract, download, stats
+        self.step, self.download, self.stats = step, download, stats
         self.max_parts, self.logger = max_parts, logger
 
-    async def article(self, response: Response, kwargs: dict, source: str | None) -> Article | Rejection:
-        """The page's article, with the bodies of its further parts appended in order."""
+    async def article(self, response: Response, hints: dict, now, source: str | None) -> Article | Rejection:
+        """The page's prepared article, with the bodies of its further parts joined in order."""
         parts = part_links(response.text, response.url, response.url) if isinstance(response, TextResponse) else {}
         if 2 not in parts:
-            return await self.extract(response.body, response.url, kwargs)
-        minimum = kwargs.get("min_body_chars", 0)
-        first = await self.extract(response.body, response.url, {**kwargs, "min_body_chars": 1})
+            return await self.step("prepare", response.body, response.url, hints, now)
+        page_hints = {**hints, "min_body_chars": 1}  # the whole story must be long enough, not each part
+        first = await self.step("extract_page", response.body, response.url, page_hints, now)
         if not isinstance(first, Article):
             return first
-        bodies, number = [first.body], 2
+        read, bodies, number = [first], [first.body], 2
         while number in parts:
             if number > self.max_parts:
                 inc(self.stats, "multipage/parts_capped", source)
                 self.logger.warning("%s: parts after %d not fetched (NEWS_MAX_STORY_PARTS)", response.url, self.max_parts)
                 break
             url = parts[number]
-            part = await self._part(url, response.url, kwargs)
+            part = await self._part(url, response.url, page_hints, now)
             if isinstance(part, Rejection):
                 inc(self.stats, "multipage/part_failed", source)
                 self.logger.warning("%s: part %d (%s) failed: %s", response.url, number, url, part.detail)
                 return Rejection(response.url, "part_failed", f"part {number} ({url}): {part.detail}", source,
                                  response.status)
-            text, page = part
-            if text is None or text in bodies or _opening(text) == _opening(first.body):
+            article, page = part
+            if article is None or article.body in bodies or _opening(article.body) == _opening(first.body):
                 break  # the same page again (a server that ignores the part number): not a part
-            bodies.append(text)
+            read.append(article)
+            bodies.append(article.body)
             inc(self.stats, "multipage/parts", source)
             for more, link in part_links(page.text, page.url, response.url).items():
                 parts.setdefault(more, link)
             number += 1
-        if len(bodies) > 1:
-            first.body = "\n\n".join(bodies)
-            first.content_hash = content_hash(first.body)
-            if first.minhash is not None:  # the worker signed part 1 alone: sign the whole story
-                sign(first)
+        if len(read) > 1:
             inc(self.stats, "multipage/stories", source)
-        if len(first.body) < minimum:
-            return Rejection(response.url, "too_short", f"body of {len(first.body)} characters (minimum {minimum})",
-                             source, response.status)
-        return first
+        return await self.step("prepare_story", read, hints, now)
 
-    async def _part(self, url: str, story: str, kwargs: dict) -> Rejection | tuple[str | None, TextResponse]:
-        """One further part: its body (None when it is not a new page), or why it failed. It is read
-        as a page of the story at `story`: its own URL (`?page=2`) would pass for a listing's."""
+    async def _part(self, url: str, story: str, hints: dict, now) -> Rejection | tuple[Article | None, TextResponse]:
+        """One further part: its article (None when it is not a new page), or why it failed. It is
+        read as a page of the story at `story`: its own URL (`?page=2`) would pass for a listing's."""
         try:
             response = await self.download(scrapy.Request(url, meta={"story_part": True}))
         except Exception as exc:  # IgnoreRequest (robots.txt), timeouts, connection errors
@@ -135,7 +130,7 @@ class StoryParts:
             return Rejection(url, "part_failed", f"HTTP {response.status}")
         if canonical_url(response.url) != canonical_url(url):  # /story/9/ past the end redirects to /story/
             return None, response
-        part = await self.extract(response.body, story, {**kwargs, "min_body_chars": 1})
+        part = await self.step("extract_page", response.body, story, hints, now)
         if not isinstance(part, Article):
             return Rejection(url, "part_failed", f"{part.reason}: {part.detail}")
-        return part.body, response
+        return part, response

@@ -30,13 +30,12 @@ from crawler.completeness import resumable
 from crawler.discovery import feed_links, page_links, parse_feed, read_sitemap, sitemaps_from_robots
 from crawler.discovery.sitemaps import crawl_delay
 from crawler.discovery.wordpress import NON_POST_SITEMAP, api_root, fallback_urls, parse_posts, posts_url
-from crawler.extract import Article, Rejection, extract_article
+from crawler.extract import Article, Rejection
 from crawler.extract.dates import parse_datetime
 from crawler.clock import utc_now
 from crawler.extract.record import DETAIL_CHARS
 from crawler.fetch.failures import failure_reason
 from crawler.fetch.robots import RobotsFile
-from crawler.items import CrawledArticle
 from crawler.crawlsources import CrawlSources, select_sources, sources_of
 from crawler.crawlstore import CrawlStore, store_of
 from crawler.sources import SourceError, parse_since
@@ -45,7 +44,7 @@ from crawler.spiders.multipage import StoryParts
 from crawler.spiders.site import SiteState
 from crawler.stats import inc
 from crawler.urls import canonical_url
-from crawler.workers import ExtractionPool, WorkerFailed
+from crawler.workers import TASKS, ExtractionPool, WorkerFailed
 from storage.writer import Seen
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -555,16 +554,20 @@ class NewsSpider(scrapy.Spider):
         yield result
 
     async def _extract(self, site: SiteState, response: Response, content_type: str, hints: dict) -> Article | Rejection:
+        """The page prepared (crawler.prepare: extract, the source's parser, normalise, the
+        `since` rule, MinHash), in a worker process or here; a multi-page story joined first."""
         config = site.config
-        hints = {**hints, "prune": config.prune, "timezone": config.timezone, "language": config.language}
-        kwargs = {"content_type": content_type, "min_body_chars": self.settings.getint("NEWS_MIN_BODY_CHARS"),
-                  **{k: v for k, v in hints.items() if v}}
+        hints = {**hints, "prune": config.prune, "timezone": config.timezone, "language": config.language,
+                 "since": config.since, "parser": config.parser}
+        hints = {"content_type": content_type, "min_body_chars": self.settings.getint("NEWS_MIN_BODY_CHARS"),
+                 **{k: v for k, v in hints.items() if v}}
         if site.boilerplate.hint:
-            kwargs["boilerplate"] = site.boilerplate.hint
+            hints["boilerplate"] = site.boilerplate.hint
+        now = datetime.now(timezone.utc).replace(microsecond=0)  # the fetch time: fetched_at, and no later date
         try:
-            result = await StoryParts(self._extract_html, self.crawler.engine.download_async, self.crawler.stats,
+            result = await StoryParts(self._prepare_step, self.crawler.engine.download_async, self.crawler.stats,
                                       self.settings.getint("NEWS_MAX_STORY_PARTS"), self.logger
-                                      ).article(response, kwargs, site.name)
+                                      ).article(response, hints, now, site.name)
         except WorkerFailed as failure:
             inc(self.crawler.stats, f"extract/{failure.reason}", site.name)
             return self._reject(site, response.url, failure.reason, str(failure), response.status)
@@ -574,23 +577,20 @@ class NewsSpider(scrapy.Spider):
         result.source = site.name
         if isinstance(result, Article):
             self._count_fields(site, result)
-            inc(self.crawler.stats, "boilerplate/applied", site.name, int("boilerplate" in kwargs))
-            await self._learn_boilerplate(site, response.body)
-            result.fetched_at = utc_now()
+            inc(self.crawler.stats, "boilerplate/applied", site.name, int("boilerplate" in hints))
             result.fetched_from = (response.request.meta.get("redirect_urls") or [response.url])[0]
-            if _before(result.published_at, config.since):
-                return self._reject(site, response.url, "before_since",
-                                    f"published {result.published_at}, before {config.since}", response.status)
         else:
-            result.status = response.status
+            result.url, result.status = response.url, response.status
+        if isinstance(result, Article) or result.reason == "before_since":  # a story page of the site
+            await self._learn_boilerplate(site, response.body)
         return result
 
-    async def _extract_html(self, body: bytes, url: str, kwargs: dict) -> Article | Rejection:
-        """extract_article in a worker process (or here when NEWS_EXTRACT_WORKERS is 0)."""
+    async def _prepare_step(self, name: str, *args: Any) -> Article | Rejection:
+        """A step of crawler.prepare (crawler.workers.TASKS) in a worker process, or here when
+        NEWS_EXTRACT_WORKERS is 0: the same function either way."""
         if self.pool is not None:
-            return await self.pool.extract(body, url, **kwargs)
-        result = extract_article(body, url, **kwargs)
-        return CrawledArticle.of(result) if isinstance(result, Article) else result
+            return await self.pool.run(name, *args)
+        return TASKS[name](*args)
 
     async def _learn_boilerplate(self, site: SiteState, page: bytes) -> None:
         """Learn the blocks a source repeats once enough of its articles were seen; keep them."""
