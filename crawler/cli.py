@@ -7,6 +7,7 @@ import json
 import re
 import urllib.error
 import urllib.request
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -14,7 +15,8 @@ import click
 
 from crawler.discovery import feed_links, read_sitemap, sitemaps_from_robots
 from crawler.discovery.wordpress import api_root, posts_url
-from crawler.extract import Article, extract_article
+from crawler.extract import Article
+from crawler.prepare import prepare
 from crawler.extract.record import EXPECTED_FIELDS
 from crawler.settings import USER_AGENT
 from crawler.sources import SourceError, load_sources
@@ -77,7 +79,8 @@ def _declared(sources_path: str, name: str) -> dict:
 
 
 def _source_hints(source) -> dict:
-    hints = {"timezone": source.timezone, "language": source.language, "prune": source.prune}
+    hints = {"timezone": source.timezone, "language": source.language, "prune": source.prune,
+             "parser": source.parser}
     return {k: v for k, v in hints.items() if v}
 
 
@@ -115,6 +118,7 @@ def record(url: str, source_name: str, case: str | None, saved_file: str | None,
     declared = _declared(sources_path, source_name)
     if case:
         _refuse_reviewed(Path(fixtures) / source_name / case, force)
+    fetched_at = datetime.now(timezone.utc).replace(microsecond=0)  # the fixture's `now` (crawler.prepare)
     if saved_file:
         status, headers, body, final_url = 200, {"Content-Type": content_type}, Path(saved_file).read_bytes(), url
     else:
@@ -125,13 +129,14 @@ def record(url: str, source_name: str, case: str | None, saved_file: str | None,
     _refuse_reviewed(folder, force)
     kept = {k: v for k, v in headers.items() if k.title() in KEPT_HEADERS}
     hints = _source_hints(declared[source_name]) if source_name in declared else {}
-    result = extract_article(body, final_url, content_type=kept.get("Content-Type"), **hints)
+    result = prepare(body, final_url, {"content_type": kept.get("Content-Type"), **hints}, fetched_at)
     if not isinstance(result, Article):
         raise CommandError(f"{final_url}: the page is rejected ({result.reason}: {result.detail}); nothing recorded")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "response.html").write_bytes(body)
     (folder / "response.json").write_text(
-        json.dumps({"url": final_url, "status": status, "headers": kept}, indent=1, ensure_ascii=False) + "\n")
+        json.dumps({"url": final_url, "status": status, "fetched_at": fetched_at.isoformat(), "headers": kept},
+                   indent=1, ensure_ascii=False) + "\n")
     (folder / "hints.json").unlink(missing_ok=True)  # a --force re-record under other hints
     if hints:
         (folder / "hints.json").write_text(json.dumps(hints, indent=1, ensure_ascii=False) + "\n")

@@ -4,10 +4,12 @@
     python scripts/check_fixtures.py [fixtures/pages/<source>/<case> ...]
 
 A fixture is a folder `fixtures/pages/<source>/<case>/` with `response.html` (raw body bytes as
-served), `response.json` (`{"url", "status", "headers": {"Content-Type"}}`) and `expected.json`
-(the record from the site's ground truth: url, title, body, authors, published_at, modified_at,
-language, description, image, site_name, categories, tags). Reports only; exit status 1 when any
-field differs (or the page is rejected), 0 when every fixture matches.
+served), `response.json` (`{"url", "status", "fetched_at", "headers": {"Content-Type"}}`), an
+optional `hints.json` (the source's timezone, language, prune, parser) and `expected.json` (the
+record from the site's ground truth: url, title, body, authors, published_at, modified_at,
+language, description, image, site_name, categories, tags). Each page is prepared as the crawl
+does (crawler.prepare) at its `fetched_at`, as tests/test_fixtures.py does. Reports only; exit
+status 1 when any field differs (or the page is rejected), 0 when every fixture matches.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.extract import extract_article  # noqa: E402
+from datetime import datetime  # noqa: E402
+
 from crawler.extract.record import EXPECTED_FIELDS  # noqa: E402
+from crawler.prepare import prepare  # noqa: E402
 
 FIELDS = EXPECTED_FIELDS
 
@@ -51,8 +55,11 @@ def check(case: Path) -> list[str]:
     response = json.loads((case / "response.json").read_text("utf-8"))
     expected = json.loads((case / "expected.json").read_text("utf-8"))
     headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
-    result = extract_article((case / "response.html").read_bytes(), response["url"],
-                             content_type=headers.get("content-type"))
+    hints_file = case / "hints.json"
+    hints = json.loads(hints_file.read_text("utf-8")) if hints_file.exists() else {}
+    now = datetime.fromisoformat(response["fetched_at"]) if response.get("fetched_at") else None
+    result = prepare((case / "response.html").read_bytes(), response["url"],
+                     {"content_type": headers.get("content-type"), **hints}, now)
     if not result:  # a Rejection
         return [f"  REJECTED: {getattr(result, 'reason', '?')} {getattr(result, 'detail', '')}"]
     got = result.to_dict() if hasattr(result, "to_dict") else dict(result)
