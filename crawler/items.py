@@ -14,8 +14,8 @@ class CrawledArticle(Article):
     store). `to_dict()` still gives the article record only; `cluster_id` is added by the store."""
 
     fetched_from: str | None = None  # the URL the crawl requested (before redirects): kept as an alias
-    normalised: bool = False  # canonical URL, clean body, hash, ISO dates done (crawler.pipelines.normalise)
-    minhash: object | None = None  # the body's MinHash signature (crawler.neardup), from the worker
+    normalised: bool = False  # canonical URL, clean body, hash, ISO dates done (crawler.prepare.normalise)
+    minhash: object | None = None  # the body's MinHash signature (crawler.neardup), from crawler.prepare
     minhash_bands: list[tuple[int, int]] | None = None  # its LSH bands, stored for later lookups
     replaces: str | None = None  # the stored URL this version updates (an edit), set by dedupe
     cluster_id: int | None = None  # the near-duplicate cluster, set by the cluster pipeline
