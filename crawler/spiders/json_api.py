@@ -30,23 +30,23 @@ class JsonApiNewsSpider(NewsSpider):
 
     def start_site(self, site: SiteState) -> Iterator[scrapy.Request]:
         yield from super().start_site(site)
-        yield from self._discovery(site, urljoin(site.base_url, self.api), self.parse_api, "api", announced=True)
+        yield from self.discover(site, urljoin(site.base_url, self.api), self.parse_api, "api", announced=True)
 
     async def parse_api(self, response: Response) -> AsyncIterator[scrapy.Request | Rejection]:
-        site = self._site(response)
+        site = self.site(response)
         try:
             listing = json.loads(response.body)
             articles, next_page = listing["articles"], listing.get("next")
         except (ValueError, KeyError, TypeError) as exc:
-            for rejection in self._discovery_error(site, response.url, "api", f"not an article listing: {exc!r}"):
+            for rejection in self.discovery_error(site, response.url, "api", f"not an article listing: {exc!r}"):
                 yield rejection
             return
         urls = [urljoin(response.url, article["url"]) for article in articles]
-        seen = await self._seen_before(site, urls)  # what earlier crawls stored or rejected: one store trip
+        seen = await self.seen_before(site, urls)  # what earlier crawls stored or rejected: one store trip
         for url, article in zip(urls, articles):
             hints = {"title": article.get("title"), "published_at": article.get("published"), "origin": "feed"}
-            for request in self._page(site, url, {k: v for k, v in hints.items() if v}, seen):
+            for request in self.page(site, url, {k: v for k, v in hints.items() if v}, seen):
                 yield request
         if next_page:
-            for request in self._discovery(site, urljoin(response.url, next_page), self.parse_api, "api", announced=True):
+            for request in self.discover(site, urljoin(response.url, next_page), self.parse_api, "api", announced=True):
                 yield request

@@ -237,13 +237,13 @@ class NewsSpider(scrapy.Spider):
         base, config = site.base_url, site.config
         # sitemaps wait for the home page: on WordPress with a working REST API they are not needed
         if not self.robots_by_middleware:  # else RobotsTxtMiddleware's copy comes by robots_parsed
-            yield from self._discovery(site, urljoin(base, "/robots.txt"), self.parse_robots, "robots")
+            yield from self.discover(site, urljoin(base, "/robots.txt"), self.parse_robots, "robots")
         for url in config.sitemaps:
-            yield from self._discovery(site, url, self.parse_sitemap, "sitemap", announced=True)
+            yield from self.discover(site, url, self.parse_sitemap, "sitemap", announced=True)
         for url in config.feeds:
-            yield from self._discovery(site, url, self.parse_feed, "feed", announced=True)
+            yield from self.discover(site, url, self.parse_feed, "feed", announced=True)
         for pattern in config.archives:
-            yield from self._discovery(site, pattern.replace("{page}", "1"), self.parse_archive, "archive",
+            yield from self.discover(site, pattern.replace("{page}", "1"), self.parse_archive, "archive",
                                        archive=pattern, page_number=1)
         yield scrapy.Request(base, callback=self.parse_page, errback=self.page_failed,
                              meta={"site": site.name, "home": True})
@@ -315,12 +315,12 @@ class NewsSpider(scrapy.Spider):
         if not site.robots_done:
             return
         for url in site.robots_sitemaps:
-            yield from self._discovery(site, url, self.parse_sitemap, "sitemap", announced=True)
+            yield from self.discover(site, url, self.parse_sitemap, "sitemap", announced=True)
         site.robots_sitemaps = []
         probes_now, site.sitemap_probes = site.sitemap_probes, []
         for url in dict.fromkeys(probes_now):
             if canonical_url(url) not in site.robots_listed:
-                yield from self._discovery(site, url, self.parse_sitemap, "sitemap")
+                yield from self.discover(site, url, self.parse_sitemap, "sitemap")
 
     def _not_modified(self, site: SiteState, response: Response) -> bool:
         """True for a 304 answer to a conditional GET: the document is as last time, skip it."""
@@ -341,7 +341,7 @@ class NewsSpider(scrapy.Spider):
     async def parse_sitemap(self, response: Response) -> AsyncIterator[scrapy.Request | Rejection]:
         """A sitemap, sitemap index, feed or plain-text URL list (gzipped or not, any Content-Type):
         its pages, and an index's children. A cut file gives only its complete entries."""
-        site = self._site(response)
+        site = self.site(response)
         if self._not_modified(site, response):
             return
         sitemap = read_sitemap(response.body, response.url, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"),
@@ -353,7 +353,7 @@ class NewsSpider(scrapy.Spider):
             return
         if sitemap is None or sitemap.error:
             detail = sitemap.error if sitemap else "not a sitemap (XML, feed or URL list)"
-            for rejection in self._discovery_error(site, response.url, "sitemap", detail):
+            for rejection in self.discovery_error(site, response.url, "sitemap", detail):
                 yield rejection
             if sitemap is None:
                 return
@@ -365,25 +365,25 @@ class NewsSpider(scrapy.Spider):
         if sitemap.entries and not sitemap.entries[0].is_sitemap and not sitemap.error:
             self._keep_validators(response)  # a whole leaf: an index's children may change without it
         pages = [e for e in sitemap.entries if not e.is_sitemap and not _before(e.published_at or e.lastmod, site.config.since)]
-        seen = await self._seen_before(site, [entry.url for entry in pages])  # one store trip per sitemap
+        seen = await self.seen_before(site, [entry.url for entry in pages])  # one store trip per sitemap
         for entry in sitemap.entries:
             if entry.is_sitemap:
                 if NON_POST_SITEMAP.search(entry.url) or _before(entry.lastmod, site.config.since):
                     inc(self.crawler.stats, "discovery/skipped_sitemap", site.name)
                     continue
-                for request in self._discovery(site, entry.url, self.parse_sitemap, "sitemap", announced=True):
+                for request in self.discover(site, entry.url, self.parse_sitemap, "sitemap", announced=True):
                     yield request
             elif not _before(entry.published_at or entry.lastmod, site.config.since):
-                for request in self._page(site, entry.url, entry.hints(), seen):
+                for request in self.page(site, entry.url, entry.hints(), seen):
                     yield request
 
     async def parse_feed(self, response: Response) -> AsyncIterator[scrapy.Request | Rejection]:
-        site = self._site(response)
+        site = self.site(response)
         if self._not_modified(site, response):
             return
         entries = parse_feed(response.body, response.url)
         if entries is None:
-            for rejection in self._discovery_error(site, response.url, "feed", "not a feed (or a refused entity bomb)"):
+            for rejection in self.discovery_error(site, response.url, "feed", "not a feed (or a refused entity bomb)"):
                 yield rejection
             return
         inc(self.crawler.stats, "discovered/feed", site.name, len(entries))
@@ -391,37 +391,37 @@ class NewsSpider(scrapy.Spider):
         recent = [e for e in entries if not _before(e.published_at, site.config.since)]
         new = [e for e in recent if e.url not in site.feed_urls]
         site.feed_urls.update(e.url for e in recent)
-        seen = await self._seen_before(site, [entry.url for entry in recent])  # one store trip per feed page
+        seen = await self.seen_before(site, [entry.url for entry in recent])  # one store trip per feed page
         for entry in recent:
-            for request in self._page(site, entry.url, entry.hints(), seen):
+            for request in self.page(site, entry.url, entry.hints(), seen):
                 yield request
         paged = response.meta.get("paged")
         # WordPress feeds page with ?paged=N; stop at a 404, an empty or too old page, or a later
         # page that brings nothing new (a server that ignores ?paged would otherwise loop forever).
         # Page 1 may repeat another feed of the site (RSS and Atom list the same posts).
         if paged and (new or paged == 1 and recent):
-            for request in self._discovery(site, add_or_replace_parameter(response.url, "paged", str(paged + 1)),
+            for request in self.discover(site, add_or_replace_parameter(response.url, "paged", str(paged + 1)),
                                            self.parse_feed, "feed", paged=paged + 1):
                 yield request
 
     async def parse_archive(self, response: Response) -> AsyncIterator[Any]:
         """A page of a declared archive pattern: its links, then the next page while it gives new ones."""
-        site = self._site(response)
+        site = self.site(response)
         html = response.text if isinstance(response, TextResponse) else ""
         links = page_links(html, response.url, site.base_url)
-        seen = await self._seen_before(site, self._unseen_links(site, links))
+        seen = await self.seen_before(site, self._unseen_links(site, links))
         for request in self.follow_listing(site, response.url, links, seen):
             yield request
         if any(site.listings.may_be_story(url) for url in links) and not site.listings.state(response.url).stopped:
             number = response.meta["page_number"] + 1
             pattern = response.meta["archive"]
-            for request in self._discovery(site, pattern.replace("{page}", str(number)), self.parse_archive,
+            for request in self.discover(site, pattern.replace("{page}", str(number)), self.parse_archive,
                                            "archive", archive=pattern, page_number=number):
                 yield request
 
     async def parse_rest(self, response: Response) -> AsyncIterator[scrapy.Request]:
         """A page of the WordPress REST posts listing: every post, with its metadata as hints."""
-        site = self._site(response)
+        site = self.site(response)
         posts = parse_posts(response.body)
         if posts is None:
             for request in self._wordpress_fallbacks(site, f"REST answered something else than posts: {response.url}"):
@@ -431,7 +431,7 @@ class NewsSpider(scrapy.Spider):
             return
         inc(self.crawler.stats, "discovered/wp-rest", site.name, len(posts))
         site.rest_ok = True
-        seen = await self._seen_before(site, [post.url for post in posts if site.allows(post.url)])  # one trip per REST page
+        seen = await self.seen_before(site, [post.url for post in posts if site.allows(post.url)])  # one trip per REST page
         for post in posts:
             if site.allows(post.url) and self._worth_fetching(site, post.url, post.hints(), seen):
                 site.seen.add(canonical_url(post.url))
@@ -441,7 +441,7 @@ class NewsSpider(scrapy.Spider):
             total = int((response.headers.get(b"X-WP-TotalPages") or b"1").decode() or 1)
             for page in range(2, total + 1):
                 site.rest_pending += 1
-                for request in self._discovery(site, posts_url(site.wordpress_api, page, site.config.since),
+                for request in self.discover(site, posts_url(site.wordpress_api, page, site.config.since),
                                                self.parse_rest, "wp-rest", rest_page=page, errback=self.rest_failed):
                     yield request
         for request in self._rest_done(site):
@@ -459,7 +459,7 @@ class NewsSpider(scrapy.Spider):
         self.logger.info("%s; discovering through sitemaps and feeds", why)
         sitemaps, feed = fallback_urls(site.wordpress_api or urljoin(site.base_url, "wp-json/"))
         yield from self._open_sitemaps(site, (*sitemaps, *SITEMAP_PROBES))
-        for request in self._discovery(site, feed, self.parse_held_feed, "feed", errback=self.held_feed_failed,
+        for request in self.discover(site, feed, self.parse_held_feed, "feed", errback=self.held_feed_failed,
                                        paged=1):
             site.rest_pending += 1  # page requests wait for the feed's dates, as for REST's
             yield request
@@ -468,7 +468,7 @@ class NewsSpider(scrapy.Spider):
         """A page of the paged feed that stands in for a closed REST API: page requests wait until
         its last page, so each post is fetched once, with the feed's dates (Atom `<updated>` is
         the only modified time a stock WordPress publishes without REST)."""
-        site = self._site(response)
+        site = self.site(response)
         following = False
         async for item in self.parse_feed(response):
             if isinstance(item, scrapy.Request) and item.meta.get("paged"):
@@ -499,7 +499,7 @@ class NewsSpider(scrapy.Spider):
     def discover_from_home(self, site: SiteState, response: Response, html: str) -> Iterator[scrapy.Request]:
         """The home page's feeds; on WordPress also the REST API and the core/SEO-plugin sitemaps."""
         for url in feed_links(html, response.url):
-            yield from self._discovery(site, url, self.parse_feed, "feed", announced=True)
+            yield from self.discover(site, url, self.parse_feed, "feed", announced=True)
         if site.config.kind != "generic":
             link_header = b", ".join(response.headers.getlist(b"Link")).decode("latin-1")
             site.wordpress_api = api_root(link_header, html, response.url)
@@ -512,7 +512,7 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.set_value("news/wordpress/detected", 1)
         self.logger.info("%s: WordPress; REST API at %s", site.name, site.wordpress_api)
         site.rest_pending += 1
-        yield from self._discovery(site, posts_url(site.wordpress_api, 1, site.config.since), self.parse_rest,
+        yield from self.discover(site, posts_url(site.wordpress_api, 1, site.config.since), self.parse_rest,
                                    "wp-rest", rest_page=1, errback=self.rest_failed)
 
     # --- pages --------------------------------------------------------------------------
@@ -520,7 +520,7 @@ class NewsSpider(scrapy.Spider):
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         """Extract the page (in a worker process); a listing (home, archive, pagination) also
         yields its links."""
-        site = self._site(response)
+        site = self.site(response)
         if response.status == 304:  # a revisited story, unchanged since its ETag / Last-Modified
             inc(self.crawler.stats, "revisit/not_modified", site.name)
             return
@@ -548,7 +548,7 @@ class NewsSpider(scrapy.Spider):
                 yield request
         elif result.reason in LISTING_REASONS and is_text and not site.rest_ok:
             links = page_links(response.text, response.url, site.base_url)
-            seen = await self._seen_before(site, self._unseen_links(site, links))  # one store trip per listing page
+            seen = await self.seen_before(site, self._unseen_links(site, links))  # one store trip per listing page
             for request in self.follow_listing(site, response.url, links, seen):
                 yield request
         yield result
@@ -642,13 +642,20 @@ class NewsSpider(scrapy.Spider):
         if request.meta.get("announced"):
             yield from self.page_failed(failure)
 
-    # --- helpers ------------------------------------------------------------------------
+    # --- the subclass API (README, "Declared sources": a spider for a site the keys cannot express) ---
+    # start_site(site) yields a source's first requests; a `parse_*` callback gets its SiteState with
+    # site(response), asks the store once per page with seen_before(site, urls), and yields
+    # discover(...) for further listing documents and page(...) for the stories they list.
 
-    def _site(self, response: Response) -> SiteState:
+    def site(self, response: Response) -> SiteState:
+        """The crawl state of the source a response belongs to."""
         return self.sites[response.meta["site"]]
 
-    def _discovery(self, site: SiteState, url: str, callback, kind: str, errback=None,
-                   **meta: Any) -> Iterator[scrapy.Request]:
+    def discover(self, site: SiteState, url: str, callback, kind: str, errback=None,
+                 **meta: Any) -> Iterator[scrapy.Request]:
+        """A request for a discovery document (sitemap, feed, API page...) of `site`, parsed by
+        `callback`; `kind` names it in stats and rejects; `announced=True` when the site itself
+        listed it (then a failure leaves a rejects row). Off-site URLs yield nothing."""
         if site.is_on_site(url, self.crawler.stats):
             headers, meta = {}, {"site": site.name, "discovery": kind, **meta}
             if kind in ("feed", "sitemap") and not self.store_was_empty and not self.recrawl_all:
@@ -656,9 +663,11 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=callback, errback=errback or self.discovery_failed,
                                  priority=DISCOVERY_PRIORITY, headers=headers, meta=meta)
 
-    def _page(self, site: SiteState, url: str, hints: dict, seen: Seen | None = None) -> Iterator[scrapy.Request]:
-        """A page found by discovery (sitemap, feed, REST), requested once per run (parked while
-        WordPress REST is pending), within the source's rules and budget; later hints for it merge."""
+    def page(self, site: SiteState, url: str, hints: dict, seen: Seen | None = None) -> Iterator[scrapy.Request]:
+        """A story page found by discovery (sitemap, feed, REST, an API), requested once per run
+        (parked while WordPress REST is pending), within the source's rules and budget; `hints`
+        (title, published_at, modified_at, authors, origin...) refine its extraction, later hints
+        for it merge; `seen` (from seen_before) skips what earlier crawls stored or rejected."""
         if not site.is_on_site(url, self.crawler.stats) or not site.allows(url):
             return
         key = canonical_url(url)
@@ -769,7 +778,7 @@ class NewsSpider(scrapy.Spider):
         has changed since, or a page rejected for good; NEWS_RECRAWL=all fetches everything again."""
         return self._incremental_skip(site, url, hints, seen) is None
 
-    async def _seen_before(self, site: SiteState, urls: Iterable[str]) -> Seen:
+    async def seen_before(self, site: SiteState, urls: Iterable[str]) -> Seen:
         """What earlier crawls stored or rejected of the URLs one discovery page brought: one
         trip to the store's thread for them all (none for a first crawl or NEWS_RECRAWL=all)."""
         if self.recrawl_all or self.store is None or self.store_was_empty:
@@ -814,7 +823,7 @@ class NewsSpider(scrapy.Spider):
         meta["conditional"] = True
         meta["handle_httpstatus_list"] = [304]
 
-    def _discovery_error(self, site: SiteState, url: str, kind: str, detail: str) -> Iterator[Rejection]:
+    def discovery_error(self, site: SiteState, url: str, kind: str, detail: str) -> Iterator[Rejection]:
         """A sitemap or feed that does not parse: a stat, a log line, and a rejects row."""
         inc(self.crawler.stats, f"discovery/invalid/{kind}", site.name)
         self.logger.warning("discovery %s ignored (%s): %s", kind, detail, url)
