@@ -59,12 +59,13 @@ SPIDER_MIDDLEWARES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.extensions.progress.QueueMeter": 1,  # first: sees each request leave the queue (progress line)
-    "crawler.fetch.middlewares.CrawlDelayMiddleware": 560,
     "crawler.fetch.middlewares.RedirectLoopMiddleware": 610,  # sees 3xx before RedirectMiddleware (600)
     # honours Retry-After; replaces Scrapy's own retry middleware at its place
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.fetch.middlewares.RetryAfterMiddleware": 550,
     "crawler.fetch.middlewares.SourceStatsMiddleware": 851,  # per-source requests/responses/errors
+    # last before the wire: per-host concurrency and delay (Crawl-delay too), shared on Redis crawls
+    "crawler.fetch.politeness.PolitenessMiddleware": 950,
 }
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False

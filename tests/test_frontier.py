@@ -154,9 +154,33 @@ def test_leases_queue_acknowledge_and_come_back_when_they_expire(redis_server):
     assert client.lease(5) == [low]
     client.ack([low])
     assert client.renew([low], active=False) == [low]  # acknowledged: no lease left to renew
+    assert not client.status(idle=True).finished  # the seeder has not said its discovery is done
+    client.seeder_done(True)
     status = client.status(idle=True)
     assert (status.waiting, status.leased, status.finished) == (0, 0, True)
     assert redis_server.client().keys(f"{client.prefix}:*") == []
+
+
+def test_the_seeding_role_is_leased(redis_server):
+    """A seeder whose heartbeat runs out before its discovery is done loses the role to the first
+    worker that claims it; a seeder that resigns gives it up at once; once discovery is done nobody
+    takes it again, and a crawl with discovery not done is not finished."""
+    spider = Spider(name="news")
+    seeder = FrontierClient(redis_server.client(), spider, "w1", lease_seconds=0.3)
+    other = FrontierClient(redis_server.client(), spider, "w2", lease_seconds=0.3)
+    late = FrontierClient(redis_server.client(), spider, "w3", lease_seconds=0.3)
+    assert other.claim_seeder() is False  # no crawl going on: nothing to take over
+    assert seeder.seed() and not other.seed() and not other.claim_seeder()
+    time.sleep(0.4)  # w1's heartbeat runs out (it was killed)
+    assert not other.status(idle=True).finished  # its discovery was never done
+    assert other.claim_seeder() and not late.claim_seeder()  # one taker
+    assert redis_server.client().get(seeder.prefix + ":seeded") == b"w2"
+    other.seeder_done(False)  # w2 stops before its discovery is done: the role is free at once
+    assert late.claim_seeder()
+    late.seeder_done(True)
+    time.sleep(0.4)
+    assert not other.claim_seeder()  # discovery done: nobody runs it again
+    assert late.status(idle=True).finished and redis_server.client().keys(f"{seeder.prefix}:*") == []
 
 
 def test_workers_started_together_make_one_crawl(redis_server, tmp_path):

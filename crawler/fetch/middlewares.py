@@ -1,5 +1,5 @@
-"""Middlewares: politeness (robots.txt Crawl-delay, Retry-After on 429/503), redirect loops,
-DEPTH_LIMIT cuts counted per source, and per-source download counts."""
+"""Middlewares: Retry-After on 429/503, redirect loops, DEPTH_LIMIT cuts counted per source, and
+per-source download counts (per-host limits and Crawl-delay: crawler.fetch.politeness)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
 from crawler.fetch.failures import RedirectLoop, failure_reason
-from crawler.crawlsources import sources_of
 from crawler.stats import inc
 
 logger = logging.getLogger(__name__)
@@ -62,32 +61,6 @@ class RetryAfterMiddleware(RetryMiddleware):
             logger.debug("HTTP %s with Retry-After %.1fs: waiting before retrying %s", response.status, wait, request.url)
             await asyncio.sleep(wait)
         return super().process_response(request, response)
-
-
-class CrawlDelayMiddleware:
-    """Spaces requests to a host by its robots.txt `Crawl-delay` (read by the spider into
-    crawler.crawlsources.CrawlSources), capped at NEWS_MAX_CRAWL_DELAY seconds."""
-
-    def __init__(self, crawler, max_delay: float) -> None:
-        self.crawler = crawler
-        self.max_delay = max_delay
-        self.next_slot: dict[str, float] = {}
-
-    @classmethod
-    def from_crawler(cls, crawler) -> "CrawlDelayMiddleware":
-        return cls(crawler, crawler.settings.getfloat("NEWS_MAX_CRAWL_DELAY"))
-
-    async def process_request(self, request: Request, spider=None):
-        host = urlparse_cached(request).netloc
-        delay = min(sources_of(self.crawler).crawl_delay(host), self.max_delay)
-        if delay <= 0:
-            return None
-        now = time.monotonic()
-        slot = max(now, self.next_slot.get(host, now))
-        self.next_slot[host] = slot + delay
-        if slot > now:
-            await asyncio.sleep(slot - now)
-        return None
 
 
 class RedirectLoopMiddleware:

@@ -4,17 +4,21 @@ Blocking calls: run them off the reactor thread (crawler.frontier.scheduler does
 Keys of one crawl, under `news:<spider>:<crawl id>` (the id is a hash of the spider's arguments,
 so N workers started with the same arguments share one crawl):
 
-    :seeded      the worker that seeded the crawl (SET NX: only the first worker seeds)
+    :seeded      the worker that runs discovery (the first one; another takes the role over when
+                 its heartbeat in :active runs out before discovery is done)
+    :discovered  set once the seeding worker has no discovery work left
     :queue       requests waiting, a sorted set by priority (scrapy-redis's PriorityQueue layout)
     :leases      requests taken by a worker, a sorted set by lease expiry (Redis server time, ms)
     :prio        a leased request's queue score, to put it back at its place
     :dupefilter  request fingerprints (scrapy-redis's RFPDupeFilter layout)
     :active      workers with discovery work of their own, by heartbeat expiry
     :redelivered requests put back in the queue after their lease expired (their worker died)
+    :hosts:*     per-host politeness shared by the workers (crawler.frontier.hostlimits)
 
 A request is always in exactly one of :queue and :leases, or done; a worker pushes the requests a
 response led to before it acknowledges the response's own lease, so "queue and leases empty and
-no active worker" means the crawl is finished, and the worker that sees it first deletes the keys.
+no active worker, discovery done" means the crawl is finished, and the worker that sees it first
+deletes the keys.
 """
 
 from __future__ import annotations
@@ -31,18 +35,39 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 
 NOW_MS = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
 
-# KEYS: seeded, queue, leases, active, dupefilter, prio, redelivered; ARGV: worker, lease ms
+# The seeding role goes to this worker when the seeder's heartbeat ran out before discovery was done.
+# KEYS: seeded, queue, leases, active, ..., discovered (8th); ARGV: worker, lease ms
+TAKE_SEEDER_ROLE = """
+local seeder = redis.call('GET', KEYS[1])
+if seeder then
+  if redis.call('EXISTS', KEYS[8]) == 1 then return 0 end
+  local beat = redis.call('ZSCORE', KEYS[4], seeder)
+  if beat and tonumber(beat) >= now then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), ARGV[1])
+return 1
+"""
+
+# KEYS: all the crawl's keys (see FrontierClient.all_keys); ARGV: worker, lease ms
 SEED = NOW_MS + """
 local others = redis.call('ZCOUNT', KEYS[4], now, '+inf')
-if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('ZCARD', KEYS[2]) == 0
+if redis.call('EXISTS', KEYS[8]) == 1 and redis.call('ZCARD', KEYS[2]) == 0
    and redis.call('ZCARD', KEYS[3]) == 0 and others == 0 then
-  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])  -- a finished crawl's leftovers
+  redis.call('DEL', unpack(KEYS))  -- a finished crawl's leftovers
 end
-if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
-  redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), ARGV[1])
-  return 1
-end
-return 0
+""" + TAKE_SEEDER_ROLE
+
+# KEYS: as SEED's; ARGV: worker, lease ms. Only a crawl going on (seeded) is taken over.
+CLAIM = NOW_MS + """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+""" + TAKE_SEEDER_ROLE
+
+# KEYS: seeded, active, discovered; ARGV: worker, '1' = discovery done ('0': the worker resigns)
+SEEDER_DONE = """
+if ARGV[2] == '1' and redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[3], '1') end
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
 """
 
 # KEYS: queue, dupefilter, leases, prio; ARGV: data, fingerprint ('' = no filter), score, replaces ('' = none)
@@ -111,7 +136,7 @@ if ARGV[1] == '1' and moved > 0 then redis.call('INCRBY', KEYS[4], moved) end
 return moved
 """
 
-# KEYS: seeded, queue, leases, active, dupefilter, prio, redelivered; ARGV: worker
+# KEYS: all the crawl's keys; ARGV: worker, idle (1/0)
 # returns {waiting, leased, other active workers, finished (keys deleted or already gone)}
 STATUS = NOW_MS + """
 local waiting = redis.call('ZCARD', KEYS[2])
@@ -119,12 +144,18 @@ local leased = redis.call('ZCARD', KEYS[3])
 local others = redis.call('ZCOUNT', KEYS[4], now, '+inf')
 if redis.call('ZSCORE', KEYS[4], ARGV[1]) then others = others - 1 end
 local finished = 0
-if waiting == 0 and leased == 0 and others <= 0 and ARGV[2] == '1' then
-  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
+if waiting == 0 and leased == 0 and others <= 0 and ARGV[2] == '1'
+   and (redis.call('EXISTS', KEYS[8]) == 1 or redis.call('EXISTS', KEYS[1]) == 0) then
+  redis.call('DEL', unpack(KEYS))
   finished = 1
 end
 return {waiting, leased, others, finished}
 """
+
+
+def host_keys(prefix: str) -> list[str]:
+    """The crawl's per-host politeness keys (crawler.frontier.hostlimits): slots, inflight, next, delay."""
+    return [f"{prefix}:hosts:{name}" for name in ("slots", "inflight", "next", "delay")]
 
 
 def crawl_id(spider: Spider) -> str:
@@ -155,13 +186,14 @@ class FrontierClient:
         self.spider = spider
         self.queue_key = f"{prefix}:queue"
         self.dupefilter = RFPDupeFilter(server, f"{prefix}:dupefilter")
-        k = {name: f"{prefix}:{name}" for name in ("seeded", "leases", "active", "prio", "redelivered")}
+        k = {name: f"{prefix}:{name}" for name in ("seeded", "leases", "active", "prio", "redelivered", "discovered")}
         self.all_keys = [k["seeded"], self.queue_key, k["leases"], k["active"], self.dupefilter.key, k["prio"],
-                         k["redelivered"]]
+                         k["redelivered"], k["discovered"], *host_keys(prefix)]
+        self.seeder_keys = [k["seeded"], k["active"], k["discovered"]]
         self.leases, self.active, self.prio, self.redelivered = k["leases"], k["active"], k["prio"], k["redelivered"]
         self.scripts = {name: server.register_script(text) for name, text in
                         (("seed", SEED), ("push", PUSH), ("lease", LEASE), ("ack", ACK), ("renew", RENEW),
-                         ("requeue", REQUEUE), ("status", STATUS))}
+                         ("requeue", REQUEUE), ("status", STATUS), ("claim", CLAIM), ("seeder_done", SEEDER_DONE))}
         self.calls = 0
 
     def _run(self, name: str, keys: list[str], args: list) -> object:
@@ -169,8 +201,19 @@ class FrontierClient:
         return self.scripts[name](keys=keys, args=args)
 
     def seed(self) -> bool:
-        """True for the first worker of a crawl (it runs discovery); a finished crawl's keys go first."""
+        """True for the first worker of a crawl (it runs discovery), or one that takes the role of a
+        seeder gone before discovery was done; a finished crawl's keys go first."""
         return bool(self._run("seed", self.all_keys, [self.worker, self.lease_ms]))
+
+    def claim_seeder(self) -> bool:
+        """Take the seeding role of the crawl going on if its seeder's heartbeat ran out before its
+        discovery was done: True when this worker is to run discovery again."""
+        return bool(self._run("claim", self.all_keys, [self.worker, self.lease_ms]))
+
+    def seeder_done(self, discovered: bool) -> None:
+        """The seeder's discovery is done (`discovered`), or it stops before (resigns: another
+        worker takes the role at once); its heartbeat goes."""
+        self._run("seeder_done", self.seeder_keys, [self.worker, int(discovered)])
 
     def encode(self, request: Request) -> bytes:
         return picklecompat.dumps(request.to_dict(spider=self.spider))

@@ -6,7 +6,10 @@ processed, items through the pipelines; or failed for good), renews the leases o
 still holds, and puts back requests whose worker died. Discovery requests (robots.txt, the home
 page, sitemaps, feeds, WordPress REST, archives) stay with the worker that seeded the crawl: their
 callbacks share per-source state (robots read, REST pages pending, parked pages) that lives in
-that worker (phase 1 of #16). Every Redis call runs in one thread of the worker's own, never on
+that worker. The seeding role is leased: the seeder's heartbeat goes on until its discovery is
+done; when it runs out before (the seeder died), another worker takes the role and runs discovery
+again from the spider's start (the page requests it finds were mostly queued already: the shared
+duplicate filter drops them). Every Redis call runs in one thread of the worker's own, never on
 the reactor thread; the engine sees only local deques.
 """
 
@@ -25,6 +28,7 @@ from scrapy import Request, Spider, signals
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.connection import get_redis
 from twisted.internet import reactor, task, threads
 from twisted.internet.defer import Deferred
@@ -57,6 +61,7 @@ class FrontierThread(threading.Thread):
         self.wake = threading.Event()
         self.held: set[bytes] = set()  # leased and not acknowledged
         self.active = False  # this worker has discovery work of its own (heartbeat in :active)
+        self.seeder = False  # this worker holds the seeding role
         self.idle_seq = -1  # the reactor's command count when it last said it was idle
         self.stopping = False
 
@@ -79,6 +84,9 @@ class FrontierThread(threading.Thread):
                     return
                 if now >= next_requeue:
                     self.scheduler.report("redelivered", self.client.requeue_expired())
+                    if not self.seeder and not self.stopping and self.client.claim_seeder():
+                        self.seeder = self.active = True  # the seeder died before its discovery was done
+                        self.scheduler.took_over()
                     next_requeue = now + 1.0
                 if not self.stopping and len(self.held) < self.capacity:
                     taken = self.client.lease(self.capacity - len(self.held))
@@ -114,8 +122,12 @@ class FrontierThread(threading.Thread):
             elif kind == "release":
                 self.scheduler.report("released", self.client.release(command[1]))
                 self.held.difference_update(command[1])
-            elif kind == "active":
-                self.active = command[1]
+            elif kind == "discovered":  # the seeder has no discovery work left
+                self.client.seeder_done(True)
+                self.active = False
+            elif kind == "resign":  # the seeder stops before its discovery is done: another takes over
+                self.client.seeder_done(False)
+                self.active = self.seeder = False
             elif kind == "idle":
                 self.idle_seq = command[1]
             elif kind == "stop":
@@ -141,6 +153,8 @@ class FrontierScheduler(BaseScheduler):
         self.local_seen: set[bytes] = set()  # fingerprints of discovery requests (only this worker has them)
         self.maybe_done: set[int] = set()  # seen out of the engine once: done if so again
         self.seeder = False
+        self.discovering = False  # this worker seeds and its discovery is not done yet
+        self.restarting = False  # discovery's start requests going in again (a taken-over seeding role)
         self.closing = False
         self.seq = 0  # commands sent to the thread
         self.status: Status | None = None
@@ -168,7 +182,7 @@ class FrontierScheduler(BaseScheduler):
         logger.info("frontier: %s crawl %s at %s as worker %s (leases of %s s)",
                     "seeded" if seeder else "joined", self.client.prefix, self.url, self.worker, self.lease_seconds)
         self.thread = FrontierThread(self.client, self.capacity, self.lease_seconds, self)
-        self.thread.active = seeder  # set with the seed; dropped when discovery is done
+        self.thread.active = self.thread.seeder = self.discovering = seeder  # set with the seed
         self.thread.start()
         self.poller = task.LoopingCall(self.poll)
         self.poller.start(POLL_SECONDS, now=False)
@@ -189,7 +203,8 @@ class FrontierScheduler(BaseScheduler):
         self.ready.clear()
         if unstarted:
             self._send("release", unstarted)
-        self._send("active", False)
+        if self.discovering:
+            self._send("resign")
         self._send("stop")
         self.crawler.stats.set_value("news/frontier/redis_calls", self.client.calls)
         return threads.deferToThread(self.thread.join, 30)
@@ -255,6 +270,32 @@ class FrontierScheduler(BaseScheduler):
         if count:
             reactor.callFromThread(self.crawler.stats.inc_value, f"news/frontier/{name}", count)
 
+    def took_over(self) -> None:
+        reactor.callFromThread(self._took_over)
+
+    def _took_over(self) -> None:
+        """This worker now holds the seeding role of a seeder gone before its discovery was done:
+        discovery runs again here, from the spider's start."""
+        if self.closing or self.crawler.engine is None or self.crawler.engine.spider is None:
+            self._send("resign")
+            return
+        self.seeder = self.discovering = self.restarting = True
+        stats = self.crawler.stats
+        stats.set_value("news/frontier/seeded", 1)
+        stats.inc_value("news/frontier/seeder_takeovers")
+        logger.warning("frontier: the seeding worker of crawl %s is gone before its discovery was done; "
+                       "running discovery here", self.client.prefix)
+        deferred_from_coro(self._rediscover()).addErrback(
+            lambda failure: logger.error("frontier: discovery could not start again: %s", failure.value))
+
+    async def _rediscover(self) -> None:
+        try:
+            async for request in self.spider.start():
+                if isinstance(request, Request):
+                    self.crawler.engine.crawl(request)
+        finally:
+            self.restarting = False
+
     def observed(self, status: Status, idle_seq: int) -> None:
         reactor.callFromThread(self._observed, status, idle_seq)
 
@@ -296,10 +337,11 @@ class FrontierScheduler(BaseScheduler):
     def spider_idle(self, spider: Spider) -> None:
         """Keep the worker open while the shared crawl goes on: it closes once the queue is empty
         and no worker holds a lease or has discovery work left (then the crawl's keys are gone)."""
-        if self.local or self.ready or self.started or self.local_started:
+        if self.local or self.ready or self.started or self.local_started or self.restarting:
             raise DontCloseSpider
-        if self.thread is not None and self.thread.active:
-            self._send("active", False)
+        if self.discovering:
+            self.discovering = False
+            self._send("discovered")
         if self.status_seq != self.seq:  # the thread has not seen this worker idle with nothing left to send
             self._send("idle", self.seq + 1)
             raise DontCloseSpider
