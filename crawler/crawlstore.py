@@ -40,14 +40,16 @@ class CrawlStore:
     spider closes, after the crawl_runs rows (it is enabled after CrawlRunsExtension)."""
 
     def __init__(self, crawler: Crawler, db_path: str, batch_size: int = 200, flush_seconds: float = 2.0,
-                 sources: CrawlSources | None = None) -> None:
+                 sources: CrawlSources | None = None, redis_url: str = "") -> None:
         self.crawler = crawler
         self._sources = sources  # given: a store used outside a running crawl (tests)
         self.stats = crawler.stats
-        self.db_path = db_path
+        self.db_path = db_path if not redis_url else f"the writer's store (through {redis_url})"
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
-        self.writer = StoreWriter(db_path)
+        # a worker on the Redis frontier writes no SQLite file: its records go to the one writer
+        self.remote = bool(redis_url)
+        self.writer = self._redis_writer(crawler, redis_url) if self.remote else StoreWriter(db_path)
         self.failed: str | None = None  # "store_error" or "already_running" once the crawl was stopped
         self.unwritten: Counter[str] = Counter()
         self._opening: asyncio.Future | None = None
@@ -62,10 +64,17 @@ class CrawlStore:
     def from_crawler(cls, crawler: Crawler) -> "CrawlStore":
         settings = crawler.settings
         store = cls(crawler, settings.get("NEWS_DB_PATH"), settings.getint("NEWS_STORE_BATCH_SIZE"),
-                    settings.getfloat("NEWS_STORE_FLUSH_SECONDS"))
+                    settings.getfloat("NEWS_STORE_FLUSH_SECONDS"), redis_url=settings.get("NEWS_REDIS_URL") or "")
         crawler.signals.connect(store.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(store.spider_closed, signal=signals.spider_closed)
         return store
+
+    @staticmethod
+    def _redis_writer(crawler: Crawler, url: str) -> Any:
+        """StoreWriter's stand-in for a worker (crawler.frontier.records; needs the 'redis' extra)."""
+        from crawler.frontier.client import crawl_prefix, worker_id
+        from crawler.frontier.records import RedisWriter
+        return RedisWriter(url, lambda: crawl_prefix(crawler.spider), worker_id(), crawler.stats)
 
     @property
     def sources(self) -> CrawlSources:
@@ -90,7 +99,7 @@ class CrawlStore:
         except STORE_ERRORS as exc:
             self._fail("store_error", f"cannot open the store {self.db_path}: {exc}")
             return
-        for source in self.sources.names:
+        for source in self.sources.names if not self.remote else ():  # the writer's store, not locked here
             lock = RunLock(self.db_path, source)
             try:
                 acquired = lock.acquire()
@@ -246,8 +255,10 @@ class CrawlStore:
         self._buffer["aliases"].extend(aliases)
         if reject is not None:
             self._buffer["rejects"].append(reject)
-        if self._buffered() >= self.batch_size:
+        if self._buffered() >= self.batch_size or self.remote:
             self.flush()
+        if self.remote and self._in_flight:  # a worker's record is in Redis before its request is acknowledged
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
         if len(self._in_flight) > MAX_BUFFERED_BATCHES:  # backpressure: the writer is behind
             await asyncio.gather(*self._in_flight, return_exceptions=True)
 
@@ -278,6 +289,10 @@ class CrawlStore:
         except STORE_ERRORS as exc:
             self.unwritten.update(articles=len(articles) + len(updates), rejects=len(rejects))
             self._fail("store_error", f"cannot write to the store {self.db_path}: {exc}")
+            return
+        if self.remote:  # stored (deduplicated, clustered) by the writer
+            self.stats.inc_value("news/records/sent", len(articles) + len(updates) + len(rejects))
+            self.stats.inc_value("news/store/batches")
             return
         for source, count in Counter(row.get("source") for row in updates).items():
             inc(self.stats, "stored/updated", source, count)

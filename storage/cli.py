@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from importlib import resources
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -46,13 +47,37 @@ def _open(ctx: click.Context) -> Store:
 
 
 class StoreGroup(click.Group):
-    """Commands over one store: an SQLite error while reading (a damaged file) is one line, exit 1."""
+    """Commands over one store: an SQLite error while reading (a damaged file) is one line, exit 1.
+
+    Other packages add commands through the `news_store.commands` entry point group (as datasette
+    and sqlite-utils plugins do): the crawler's `ingest`, without storage/ importing the crawler.
+    A plugin is imported only when its command runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *(point.name for point in _plugins())})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None:
+            return command
+        for point in _plugins():
+            if point.name == name:
+                try:
+                    return point.load()
+                except ImportError as error:  # a missing optional extra (redis)
+                    raise click.ClickException(f"{name} is unavailable: {error} "
+                                               "(pip install 'news-crawler[redis]')") from error
+        return None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except sqlite3.Error as error:
             raise click.ClickException(f"cannot read the store {ctx.obj}: {error}") from error
+
+
+def _plugins() -> list[Any]:
+    return list(entry_points(group="news_store.commands"))
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -401,3 +426,4 @@ def datasette_metadata(ctx: click.Context) -> None:
 
 if __name__ == "__main__":
     main()
+

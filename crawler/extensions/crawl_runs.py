@@ -71,6 +71,20 @@ def finish_reason(reason: str, source_stats: dict[str, Any]) -> str:
     return reason
 
 
+def source_row(stats: dict[str, Any], source: str, sources: list[str], reason: str, times: dict[str, Any],
+               previous: list[dict[str, Any]]) -> dict[str, Any]:
+    """A source's `record_run` arguments from a finished crawl's stats (a one-machine crawl's, or
+    the sum of a Redis crawl's workers, made by `news-store ingest`), given its earlier healths."""
+    own = per_source(stats, source)
+    health = health_of(own)
+    warning = health_warning(health, previous)
+    if warning:
+        logger.warning("source %s: %s (this run: %s)", source, warning, health)
+    complete, incomplete = completeness(own)
+    return dict(**times, finish_reason=finish_reason(reason, own), health=health, health_warning=warning,
+                complete=complete, incomplete=incomplete, **run_row(stats, source if len(sources) > 1 else None))
+
+
 class CrawlRunsExtension:
     """Records what each crawl did in the store, one row per source, so readers see runs without
     reading logs. The row is written as the crawl starts (finish_reason `running`; an earlier
@@ -129,15 +143,7 @@ class CrawlRunsExtension:
         reason = stats.get("finish_reason") or reason
 
         def row(source: str, previous: list[dict[str, Any]]) -> dict[str, Any]:
-            own = per_source(stats, source)
-            health = health_of(own)
-            warning = health_warning(health, previous)
-            if warning:
-                logger.warning("source %s: %s (this run: %s)", source, warning, health)
-            complete, incomplete = completeness(own)
-            return dict(**times, finish_reason=finish_reason(reason, own), health=health, health_warning=warning,
-                        complete=complete, incomplete=incomplete,
-                        **run_row(stats, source if len(sources) > 1 else None))
+            return source_row(stats, source, sources, reason, times, previous)
 
         try:
             runs = await store.finish_runs(self.run_id, sources, row)

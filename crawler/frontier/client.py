@@ -26,12 +26,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 import hashlib
 import json
+import os
+import socket
+import uuid
 
 from redis import Redis
 from scrapy import Request, Spider
 from scrapy.utils.request import request_from_dict
 from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
+
+from crawler.frontier.records import FINISHED
 
 NOW_MS = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
 
@@ -136,8 +141,9 @@ if ARGV[1] == '1' and moved > 0 then redis.call('INCRBY', KEYS[4], moved) end
 return moved
 """
 
-# KEYS: all the crawl's keys; ARGV: worker, idle (1/0)
-# returns {waiting, leased, other active workers, finished (keys deleted or already gone)}
+# KEYS: all the crawl's keys, then the records' `finished` set (last); ARGV: worker, idle (1/0), prefix
+# returns {waiting, leased, other active workers, finished (keys deleted or already gone)}; a finished
+# crawl is added to the durable `finished` set in the same step (the writer reads it, then cleans it)
 STATUS = NOW_MS + """
 local waiting = redis.call('ZCARD', KEYS[2])
 local leased = redis.call('ZCARD', KEYS[3])
@@ -146,7 +152,8 @@ if redis.call('ZSCORE', KEYS[4], ARGV[1]) then others = others - 1 end
 local finished = 0
 if waiting == 0 and leased == 0 and others <= 0 and ARGV[2] == '1'
    and (redis.call('EXISTS', KEYS[8]) == 1 or redis.call('EXISTS', KEYS[1]) == 0) then
-  redis.call('DEL', unpack(KEYS))
+  redis.call('DEL', unpack(KEYS, 1, #KEYS - 1))
+  redis.call('SADD', KEYS[#KEYS], ARGV[3])
   finished = 1
 end
 return {waiting, leased, others, finished}
@@ -156,6 +163,16 @@ return {waiting, leased, others, finished}
 def host_keys(prefix: str) -> list[str]:
     """The crawl's per-host politeness keys (crawler.frontier.hostlimits): slots, inflight, next, delay."""
     return [f"{prefix}:hosts:{name}" for name in ("slots", "inflight", "next", "delay")]
+
+
+def worker_id() -> str:
+    """This process's name among the crawl's workers: host, pid and a random suffix."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def crawl_prefix(spider: Spider) -> str:
+    """The Redis prefix of the spider's crawl (every worker with the same arguments has it)."""
+    return f"news:{spider.name}:{crawl_id(spider)}"
 
 
 def crawl_id(spider: Spider) -> str:
@@ -180,7 +197,7 @@ class FrontierClient:
     """The frontier's Redis calls for one worker of one crawl; `calls` counts round trips."""
 
     def __init__(self, server: Redis, spider: Spider, worker: str, lease_seconds: float) -> None:
-        prefix = f"news:{spider.name}:{crawl_id(spider)}"
+        prefix = crawl_prefix(spider)
         self.server, self.worker, self.prefix = server, worker, prefix
         self.lease_ms = int(lease_seconds * 1000)
         self.spider = spider
@@ -259,5 +276,6 @@ class FrontierClient:
 
     def status(self, idle: bool) -> Status:
         """The crawl's state; an idle worker that finds it finished deletes its keys at once."""
-        waiting, leased, others, finished = self._run("status", self.all_keys, [self.worker, int(idle)])
+        waiting, leased, others, finished = self._run("status", [*self.all_keys, FINISHED],
+                                                      [self.worker, int(idle), self.prefix])
         return Status(int(waiting), int(leased), int(others), bool(finished))

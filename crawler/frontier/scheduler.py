@@ -34,6 +34,7 @@ from twisted.internet import reactor, task, threads
 from twisted.internet.defer import Deferred
 
 from crawler.frontier.client import FrontierClient, Status
+from crawler.frontier.records import crawl_finished, wait_for_writer
 from crawler.frontier.state import attach_hints, restore_hints
 
 logger = logging.getLogger(__name__)
@@ -173,7 +174,15 @@ class FrontierScheduler(BaseScheduler):
     def open(self, spider: Spider) -> Deferred:
         self.spider = spider
         self.client = FrontierClient(get_redis(url=self.url), spider, self.worker, self.lease_seconds)
-        return threads.deferToThread(self.client.seed).addCallback(self._opened)
+        return threads.deferToThread(self._seed).addCallback(self._opened)
+
+    def _seed(self) -> bool:
+        """Wait for the writer's state, then seed (unless the crawl just finished: then join it, and close)."""
+        wait_for_writer(self.client.server, self.url)
+        if crawl_finished(self.client.server, self.client.prefix):
+            logger.info("frontier: crawl %s is finished already: nothing to do", self.client.prefix)
+            return False
+        return self.client.seed()
 
     def _opened(self, seeder: bool) -> None:
         self.seeder = seeder

@@ -39,9 +39,10 @@ class StorePipeline:
                              aliases=Rows.stored_aliases(item))
         return item
 
-    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
+    async def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
+        """Awaited by Scrapy: on a Redis worker the row is in Redis before the request is acknowledged."""
         if isinstance(exception, DuplicateArticle):
-            self.store.add_now(aliases=Rows.duplicate_aliases(item, exception.alias_of))
+            await self.store.add(aliases=Rows.duplicate_aliases(item, exception.alias_of))
         elif isinstance(exception, Rejected):
             inc(self.stats, f"rejected/{exception.reason}", getattr(item, "source", None))
-            self.store.add_now(reject=Rows.reject(item, exception.reason, exception.detail))
+            await self.store.add(reject=Rows.reject(item, exception.reason, exception.detail))
