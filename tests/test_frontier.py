@@ -1,7 +1,7 @@
 """Workers sharing one crawl through a real redis-server (crawler/frontier, issue #16 phase 1):
 real `scrapy crawl` subprocesses on a generated 127.0.0.1 news site that answers slowly and
-records which worker (User-Agent) fetched what. Until phase 2 (one writer), each worker writes
-its own SQLite file (temporary): the union of the workers' stores is the crawl's result."""
+records which worker (User-Agent) fetched what. The workers write no SQLite file: one writer
+(`news-store ingest`, crawler/frontier/ingest.py) stores what they send."""
 
 from __future__ import annotations
 
@@ -91,8 +91,36 @@ class SlowSite:
             return counts
 
 
+class Writer:
+    """`news-store --db DB ingest REDIS_URL`: the crawl's one writer, a real subprocess."""
+
+    def __init__(self, redis_url: str, directory: Path, name: str = "writer") -> None:
+        self.db, self.log_path = directory / "news.db", directory / f"{name}.log"
+        self.output = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from storage.cli import main; main()", "--db", str(self.db), "ingest", redis_url],
+            cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=self.output, stderr=subprocess.STDOUT)
+
+    def wait(self, timeout: float = 180) -> int:
+        code = self.process.wait(timeout)
+        self.output.close()
+        return code
+
+    @property
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+    def stored(self) -> Counter:
+        """Rows per story path in the writer's store."""
+        if not self.db.exists():
+            return Counter()
+        with sqlite3.connect(self.db) as db:
+            return Counter(urlsplit(url).path for (url,) in db.execute("select url from articles"))
+
+
 class Worker:
-    """One `scrapy crawl news` worker on the shared frontier, with its own User-Agent and store."""
+    """One `scrapy crawl news` worker on the shared frontier, with its own User-Agent; the
+    NEWS_DB_PATH it is given is never used (its records go to the writer)."""
 
     def __init__(self, name: str, base: str, redis_url: str, directory: Path, *settings: str) -> None:
         self.name, self.db = name, directory / f"{name}.db"
@@ -120,11 +148,9 @@ class Worker:
                 return int(line.split(":", 1)[1].strip().rstrip(",}"))
         return 0
 
-    def stored(self) -> set[str]:
-        if not self.db.exists():
-            return set()
-        with sqlite3.connect(self.db) as db:
-            return {urlsplit(url).path for (url,) in db.execute("select url from articles")}
+    def stored(self, site: "SlowSite") -> set[str]:
+        """The stories this worker fetched (by its User-Agent): what it sent to the writer."""
+        return set(site.fetched(self.name))
 
 
 def wait_until(condition, timeout: float = 60) -> None:
@@ -184,25 +210,30 @@ def test_the_seeding_role_is_leased(redis_server):
 
 
 def test_workers_started_together_make_one_crawl(redis_server, tmp_path):
-    """Three workers with the same arguments: one seeds, all take work, every story is fetched
-    exactly once and stored by one of them, each exits 0 by itself, no key is left in Redis."""
+    """Three workers with the same arguments and one writer: one seeds, all take work, every story
+    is fetched exactly once and stored once, no worker writes a SQLite file (the NEWS_DB_PATH it is
+    given is not created), each exits 0 by itself, no key is left in Redis."""
     site = SlowSite(NewsSite(articles=90, per_page=15), latency=0.05)
+    writer = Writer(redis_server.url, tmp_path)
     workers = [Worker(name, site.base, redis_server.url, tmp_path) for name in ("worker-a", "worker-b", "worker-c")]
     codes = [worker.wait() for worker in workers]
     assert codes == [0, 0, 0], [worker.log[-3000:] for worker in workers]
+    assert writer.wait() == 0, writer.log[-3000:]
+    assert not any(worker.db.exists() for worker in workers) and not list(tmp_path.glob("worker-*.db*"))
+    assert writer.stored() == Counter(site.stories)
     assert sum(worker.stat("news/frontier/seeded") for worker in workers) == 1
     fetched = site.fetched()
     assert set(fetched) == site.stories and set(fetched.values()) == {1}
     for worker in workers:
         assert site.fetched(worker.name), f"{worker.name} fetched no story"
         assert worker.stat("news/frontier/acked") == worker.stat("news/frontier/leased") > 0
-    stored = [worker.stored() for worker in workers]
-    assert set().union(*stored) == site.stories and sum(map(len, stored)) == len(site.stories)
+    assert sum(worker.stat("news/records/sent") for worker in workers) >= len(site.stories)
     assert redis_server.client().keys("news:*") == []
 
 
 def test_a_worker_started_later_joins_and_takes_work(redis_server, tmp_path):
     site = SlowSite(NewsSite(articles=80, per_page=10), latency=0.15)
+    writer = Writer(redis_server.url, tmp_path)
     first = Worker("worker-a", site.base, redis_server.url, tmp_path, "-s", "CONCURRENT_REQUESTS=4")
     wait_until(lambda: len(site.fetched("worker-a")) >= 10)
     late = Worker("worker-late", site.base, redis_server.url, tmp_path, "-s", "CONCURRENT_REQUESTS=4")
@@ -211,7 +242,8 @@ def test_a_worker_started_later_joins_and_takes_work(redis_server, tmp_path):
     assert len(site.fetched("worker-late")) >= 10
     fetched = site.fetched()
     assert set(fetched) == site.stories and set(fetched.values()) == {1}
-    assert first.stored() | late.stored() == site.stories
+    assert writer.wait() == 0, writer.log[-3000:]
+    assert writer.stored() == Counter(site.stories)
 
 
 def test_a_killed_worker_loses_nothing(redis_server, tmp_path):
@@ -219,6 +251,7 @@ def test_a_killed_worker_loses_nothing(redis_server, tmp_path):
     fetched by the survivor once the leases expire (counted as redelivered); every story is fetched;
     at most the killed worker's held requests are fetched twice; the survivor exits 0 by itself."""
     site = SlowSite(NewsSite(articles=120, per_page=20), latency=0.3)
+    writer = Writer(redis_server.url, tmp_path)
     survivor = Worker("worker-a", site.base, redis_server.url, tmp_path, "-s", "CONCURRENT_REQUESTS=4")
     wait_until(lambda: "frontier: seeded crawl" in survivor.log)
     victim = Worker("worker-b", site.base, redis_server.url, tmp_path, "-s", "CONCURRENT_REQUESTS=8")
@@ -234,5 +267,7 @@ def test_a_killed_worker_loses_nothing(redis_server, tmp_path):
     assert set(fetched) == site.stories
     twice = [path for path, n in fetched.items() if n > 1]
     assert len(twice) <= 8 + 2  # the victim's CONCURRENT_REQUESTS and its prefetch
-    assert held <= survivor.stored()
+    assert held <= survivor.stored(site)
+    assert writer.wait() == 0, writer.log[-3000:]
+    assert writer.stored() == Counter(site.stories)  # one row per story, the twice-fetched ones included
     assert redis_server.client().keys("news:*") == []

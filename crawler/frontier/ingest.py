@@ -282,7 +282,7 @@ class Ingest:
         crawls = sorted(member.decode() for member in self.server.smembers(CRAWLS))
         for crawl in crawls:
             await self._finish_runs(crawl)
-        keys = [STREAM, CRAWLS, FINISHED, *STATE_KEYS]
+        keys = [STREAM, CRAWLS, FINISHED, *STATE_KEYS, counts_key("")]
         for crawl in crawls:
             keys += [workers_key(crawl), runs_key(crawl), start_key(crawl), counts_key(crawl)]
         self.server.delete(*keys)
