@@ -250,7 +250,10 @@ def test_a_killed_worker_loses_nothing(redis_server, tmp_path):
     """kill -9 of a worker with CONCURRENT_REQUESTS 8 mid-crawl: every story it had in flight is
     fetched by the survivor once the leases expire (counted as redelivered); every story is fetched;
     at most the killed worker's held requests are fetched twice; the survivor exits 0 by itself."""
-    site = SlowSite(NewsSite(articles=120, per_page=20), latency=0.3)
+    from test_ingest import SitemapSite  # a sitemap: discovery in the seeder, not in listings' per-worker probation
+    pages = SitemapSite(articles=120, per_page=20)
+    site = SlowSite(pages, latency=0.3)
+    pages.base = site.base
     writer = Writer(redis_server.url, tmp_path)
     survivor = Worker("worker-a", site.base, redis_server.url, tmp_path, "-s", "CONCURRENT_REQUESTS=4")
     wait_until(lambda: "frontier: seeded crawl" in survivor.log)
