@@ -20,6 +20,7 @@ from conftest import run_crawl
 from news_site import NewsSite
 from redis_server import RedisServer
 from route_server import Answer, serve_routes
+from test_frontier import Writer  # the crawl's one writer (workers write no SQLite file)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -175,6 +176,7 @@ def test_workers_share_the_per_domain_limit(redis_server, tmp_path):
     once; each worker did its share. Prints the Redis cost per request."""
     site = CountingSite(articles=90, latency=0.1)
     names = ("worker-a", "worker-b", "worker-c")
+    writer = Writer(redis_server.url, tmp_path)
     workers = [Worker(name, site.base, redis_server.url, tmp_path, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
                       "-s", "CONCURRENT_REQUESTS=16") for name in names]
     started = time.monotonic()
@@ -192,6 +194,7 @@ def test_workers_share_the_per_domain_limit(redis_server, tmp_path):
     requests = sum(worker.stat("downloader/request_count") for worker in workers)
     politeness = sum(worker.stat("news/politeness/redis_calls") for worker in workers)
     frontier = sum(worker.stat("news/frontier/redis_calls") for worker in workers)
+    assert writer.wait() == 0, writer.log[-3000:]
     print(f"\n3 workers, limit 4 per host: {requests:.0f} requests in {elapsed:.1f} s, peak {site.peak} in flight; "
           f"Redis round trips per request: politeness {politeness / requests:.2f}, frontier {frontier / requests:.2f}")
     assert redis_server.client().keys("news:*") == []
@@ -201,9 +204,11 @@ def test_a_crawl_delay_read_by_one_worker_spaces_all(redis_server, tmp_path):
     """robots.txt asks for Crawl-delay 0.25: two workers together start requests to the site at
     least ~0.25 s apart (the delay is held in Redis, not per worker)."""
     site = CountingSite(articles=12, latency=0.02, crawl_delay=0.25)
+    writer = Writer(redis_server.url, tmp_path)
     workers = [Worker(name, site.base, redis_server.url, tmp_path, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4")
                for name in ("worker-a", "worker-b")]
     assert [worker.wait() for worker in workers] == [0, 0], [worker.log[-3000:] for worker in workers]
+    assert writer.wait() == 0, writer.log[-3000:]
     site.server.shutdown()
     assert set(site.fetched()) == site.stories
     starts = sorted(site.starts)[3:]  # once the workers' robots.txt requests are answered
@@ -218,6 +223,7 @@ def test_discovery_survives_a_killed_seeder(redis_server, tmp_path):
     worker had queued are not fetched again (the shared duplicate filter)."""
     site = CountingSite(articles=60, latency=0.05, sitemaps=6, sitemap_latency=0.8)
     settings = ("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "CONCURRENT_REQUESTS=4")
+    writer = Writer(redis_server.url, tmp_path)
     seeder = Worker("worker-a", site.base, redis_server.url, tmp_path, *settings)
     wait_until(lambda: "frontier: seeded crawl" in seeder.log)
     other = Worker("worker-b", site.base, redis_server.url, tmp_path, *settings)
@@ -235,4 +241,6 @@ def test_discovery_survives_a_killed_seeder(redis_server, tmp_path):
     fetched = site.fetched()
     assert set(fetched) == site.stories
     assert sum(n - 1 for n in fetched.values()) <= 2 * 4  # at most what the killed worker held, twice
+    assert writer.wait() == 0, writer.log[-3000:]
+    assert writer.stored() == Counter(site.stories)  # one row per story
     assert redis_server.client().keys("news:*") == []
