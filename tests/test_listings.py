@@ -85,3 +85,17 @@ def test_shapes_of_stories_are_never_stopped_and_dead_shapes_are():
     assert policy.failed("http://s/news/123458").stopped is None
     assert policy.failed("http://s/tag/a/").stopped is None
     assert policy.failed("http://s/tag/a/").stopped == "dead"
+
+
+def test_a_chain_walking_behind_a_faster_path_goes_on_and_one_repeating_itself_stops():
+    """Stories this run met first elsewhere (a related-posts strip, a category page fetched
+    sooner) do not make an "Older posts" chain look caught up while its pages list stories no
+    earlier page of the chain listed; a chain whose pages repeat what it listed already stops."""
+    policy = ListingPolicy(patience=3)
+    met_elsewhere = [[f"http://s/2024/05/story-{p}-{i}/" for i in range(20)] for p in range(12)]
+    verdicts = [policy.listing(f"http://s/page/{p + 2}/", [f"http://s/page/{p + 3}/"], known_stories=0,
+                               seen_stories=stories) for p, stories in enumerate(met_elsewhere)]
+    assert all(v.productive for v in verdicts) and not any(v.stopped for v in verdicts)
+    echo = [policy.listing(f"http://s/page/{p}/", [f"http://s/page/{p + 1}/"], known_stories=0,
+                           seen_stories=met_elsewhere[-1]) for p in range(14, 20)]
+    assert [v.stopped for v in echo][:3] == [None, None, "caught_up"]

@@ -19,6 +19,8 @@ Pure bookkeeping: no Scrapy, no I/O; the spider asks and acts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import re
 from collections import Counter
 from functools import lru_cache
@@ -65,6 +67,7 @@ class ShapeState:
     stopped: str | None = None  # "caught_up", "trap" or "dead"
     skipped: int = 0  # links not followed because the shape was stopped (or its backlog full)
     backlog: list[str] = field(default_factory=list)
+    listed: set[str] = field(default_factory=set)  # stories (canonical URLs) the listing pages of this shape listed
 
     @property
     def proven(self) -> bool:
@@ -150,18 +153,27 @@ class ListingPolicy:
         state.streak["dead"] += 1
         return self._maybe_stop(state)
 
-    def listing(self, url: str, new_candidates: list[str], known_stories: int) -> Verdict:
+    def listing(self, url: str, new_candidates: list[str], known_stories: int,
+                seen_stories: Iterable[str] = (), new_keys: Iterable[str] = ()) -> Verdict:
         """Judge a listing page at `url` by the links it brought: `new_candidates` (links first met
-        in this run that may be stories) and `known_stories` (links to stories already known)."""
+        in this run that may be stories; `new_keys` their canonical URLs), `known_stories` (links
+        to stories earlier runs stored) and `seen_stories` (canonical URLs of stories this run met
+        on other pages first). A page that lists at least two stories no earlier page of its own
+        shape listed pays, even when another path of the site met them first: a chain walking
+        behind a faster discovery path is not caught up, a page repeating its predecessor is."""
         shape = url_shape(url)
         state = self.state(url)
         state.listings += 1
+        seen_stories = list(seen_stories)
+        fresh = sum(1 for key in seen_stories if key not in state.listed)
+        state.listed.update(seen_stories)
+        state.listed.update(new_keys)
         same = sum(1 for link in new_candidates if url_shape(link) == shape)
-        if len(new_candidates) - same >= 1 or same >= 2:
+        if len(new_candidates) - same >= 1 or same >= 2 or fresh >= 2:
             state.productive += 1
             state.streak.clear()
             return Verdict(True, release=self._release(state))
-        state.streak["caught_up" if known_stories else "trap"] += 1
+        state.streak["caught_up" if known_stories or seen_stories else "trap"] += 1
         return self._maybe_stop(state)
 
     def _release(self, state: ShapeState) -> list[str]:

@@ -697,14 +697,20 @@ class NewsSpider(scrapy.Spider):
         page's productivity decides whether its own shape goes on."""
         stats, listings = self.crawler.stats, site.listings
         new: list[str] = []
+        new_keys: list[str] = []
         known = 0
+        seen_stories: list[str] = []  # stories this run met first elsewhere
         follow: list[str] = []
         for url in links:
             if not site.allows(url):
                 continue
             key = canonical_url(url)
             if key in site.seen:
-                known += listings.is_story(url)
+                if listings.is_story(url):
+                    if key in site.stored:
+                        known += 1
+                    else:
+                        seen_stories.append(key)
                 continue
             site.seen.add(key)
             stopped = listings.stopped_kind(url)
@@ -717,6 +723,7 @@ class NewsSpider(scrapy.Spider):
             if skip:  # stored, or rejected for good, by an earlier run
                 if skip == "stored":
                     listings.article(url)  # a stored story: its shape is one of stories
+                    site.stored.add(key)
                     if site.resume:
                         new.append(url)
                     else:
@@ -724,6 +731,7 @@ class NewsSpider(scrapy.Spider):
                 continue
             if story:
                 new.append(url)
+                new_keys.append(key)
             decision = listings.offer(url)
             if decision == "follow":
                 follow.append(url)
@@ -734,7 +742,7 @@ class NewsSpider(scrapy.Spider):
                 if decision == "backlog_full" and stats.get_value(f"news/sources/{site.name}/listing/skipped/backlog_full") == 1:
                     self.logger.warning("%s: links shaped %s waiting on probation past %d: further ones not followed",
                                         site.name, url_shape(url), MAX_BACKLOG)
-        verdict = listings.listing(page_url, new, known)
+        verdict = listings.listing(page_url, new, known, seen_stories, new_keys)
         self._shape_stopped(site, page_url, verdict)
         yield from self._listing_requests(site, follow, page_url)
         yield from self._released(site, verdict.release)

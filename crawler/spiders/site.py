@@ -40,6 +40,7 @@ class SiteState:
         self.sitemap_probes: list[str] = []  # usual sitemap locations waiting for robots.txt
         self.feed_urls: set[str] = set()
         self.seen: set[str] = set()  # canonical URLs of pages requested (or decided) in this run
+        self.stored: set[str] = set()  # of those, stories earlier runs stored (not fetched again)
         self.revisits: set[str] = set()  # stored stories re-requested with their HTTP validators
         self.recent_stories: list[str] = []  # stored stories to revisit, read from the store as the crawl began
         self.listings = ListingPolicy(patience, probation)
