@@ -48,6 +48,8 @@ class SlowSite:
         self.site, self.latency = site, latency
         self.fetches: Counter = Counter()
         self.in_flight: dict[str, set[str]] = {}
+        self.open = 0  # requests in flight at once, all User-Agents together
+        self.peak = 0  # the most there ever were
         self.lock = threading.Lock()
         outer = self
 
@@ -62,6 +64,8 @@ class SlowSite:
                 with outer.lock:
                     outer.fetches[agent, parts.path] += 1
                     outer.in_flight.setdefault(agent, set()).add(parts.path)
+                    outer.open += 1
+                    outer.peak = max(outer.peak, outer.open)
                 try:
                     time.sleep(outer.latency)
                     page = None if parts.path == "/robots.txt" else outer.site.respond(parts.path, parse_qs(parts.query))
@@ -74,6 +78,7 @@ class SlowSite:
                 finally:
                     with outer.lock:
                         outer.in_flight[agent].discard(parts.path)
+                        outer.open -= 1
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -43,7 +43,9 @@ POLITE = ("-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=
 def test_workers_and_writer_killed_and_restarted_store_each_article_once(redis_server, tmp_path):
     """Writer, A and B started together; B killed (kill -9) once ~30% is stored, the writer killed
     at ~50% and started again, a late worker C: everything exits 0 by itself, one row per article,
-    at most 2 x 16 article URLs fetched twice, C fetched >= 10% of them, no key left in Redis."""
+    at most 2 x 16 article URLs fetched twice, C fetched >= 10% of them, never more than the
+    per-domain limit in flight at the site (a killed worker's host slots come back with their
+    leases), no key left in Redis."""
     site = SitemapSite(articles=600, per_page=20)
     slow = SlowSite(site, latency=0.1)
     site.base = slow.base
@@ -66,6 +68,7 @@ def test_workers_and_writer_killed_and_restarted_store_each_article_once(redis_s
     assert len([path for path, n in fetched.items() if n > 1]) <= 2 * 16
     assert len(slow.fetched("worker-c")) >= 0.1 * len(slow.stories)
     assert "frontier: joined crawl" in c.log
+    assert slow.peak <= 4, f"{slow.peak} requests in flight at once across the workers (the per-domain limit is 4)"
     assert redis_server.client().keys("news:*") == []
     with sqlite3.connect(restarted.db) as db:
         [(finish, stored_new, fetched_pages)] = db.execute("select finish_reason, stored_new, fetched from crawl_runs")
