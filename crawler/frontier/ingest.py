@@ -28,7 +28,7 @@ from redis.exceptions import ResponseError
 from crawler import settings as defaults
 from crawler.extensions.crawl_runs import source_row
 from crawler.frontier.records import (CRAWLS, FINISHED, MEMORY, READY, RECENT, REJECTED, STATE_KEYS, STORED, STREAM,
-                                      VALIDATORS, alive_key, dumps, runs_key, start_key, workers_key)
+                                      PREFIX, VALIDATORS, alive_key, dumps, runs_key, start_key, workers_key)
 from crawler.items import CrawledArticle
 from crawler.rules import Cluster, Dedupe, Rows
 from storage.store import StoreError
@@ -39,6 +39,7 @@ GROUP = CONSUMER = "writer"  # one writer: a restarted one reads its own pending
 READ_COUNT = 200  # stream entries per batch (one SQLite transaction)
 BLOCK_MS = 500
 PROGRESS_SECONDS = 5.0
+BASELINE = f"{PREFIX}:baseline"  # the store's articles per source as the writer first started
 PUBLISH_CHUNK = 1000
 ITEM_FIELDS = {f.name for f in fields(CrawledArticle)} - {"cluster_id", "replaces", "minhash", "minhash_bands"}
 SUMMED_TIMES = {"start_time": min, "finish_time": max}
@@ -105,6 +106,8 @@ class Ingest:
                 for start in range(0, len(items), PUBLISH_CHUNK):
                     pipe.hset(key, mapping=dict(items[start:start + PUBLISH_CHUNK]))
             pipe.set(READY, dumps({"was_empty": state["was_empty"], "had_articles": state["had_articles"]}))
+            # the store's rows per source before this writer's crawl; a restarted writer keeps the first one
+            pipe.set(BASELINE, dumps(state["baseline"]), nx=True)
             pipe.execute()
         logger.info("ingest: published the state of %s to %s (%d stories and aliases, %d rejects, %d validators)",
                     self.writer.resolved_path, self.url, len(state["hashes"][STORED]), len(state["hashes"][REJECTED]),
@@ -137,7 +140,8 @@ class Ingest:
             memory[name] = dumps({"boilerplate": store.boilerplate(name),
                                   "last_incomplete": last.incomplete if last else None,
                                   "last_finished": last is not None})
-        return {"was_empty": self.writer.was_empty, "had_articles": self.writer.had_articles,
+        baseline = dict(db.execute("SELECT coalesce(source, ''), count(*) FROM articles GROUP BY 1").fetchall())
+        return {"was_empty": self.writer.was_empty, "had_articles": self.writer.had_articles, "baseline": baseline,
                 "hashes": {STORED: stored, REJECTED: rejected, VALIDATORS: validators, MEMORY: memory,
                            RECENT: {name: dumps(stories) for name, stories in recent.items()}}}
 
@@ -282,7 +286,7 @@ class Ingest:
         crawls = sorted(member.decode() for member in self.server.smembers(CRAWLS))
         for crawl in crawls:
             await self._finish_runs(crawl)
-        keys = [STREAM, CRAWLS, FINISHED, *STATE_KEYS, counts_key("")]
+        keys = [STREAM, CRAWLS, FINISHED, BASELINE, *STATE_KEYS, counts_key("")]
         for crawl in crawls:
             keys += [workers_key(crawl), runs_key(crawl), start_key(crawl), counts_key(crawl)]
         self.server.delete(*keys)
@@ -315,6 +319,7 @@ class Ingest:
         for key, value in self.server.hgetall(counts_key(crawl)).items():  # the writer's own, kept across restarts
             if key.startswith((b"news/stored/", b"news/duplicates/", b"news/sources/")):
                 stats[key.decode()] = stats.get(key.decode(), 0) + int(value)
+        await self._stored_new_from_store(stats, sources)
         stats["finish_reason"] = "finished" if "finished" in reasons or not reasons else reasons[0]
         times = {"started_at": start["started_at"], "finished_at": stats.get("finish_time") or start["started_at"]}
 
@@ -323,6 +328,17 @@ class Ingest:
         for run in await self.writer.finish_runs(start["run_id"], sources, row):
             logger.info("crawl run %s (%s): %s, %d new, %d rejected", run.run_id, run.source, run.finish_reason,
                         run.stored_new, run.rejected)
+
+    async def _stored_new_from_store(self, stats: dict[str, Any], sources: list[str]) -> None:
+        """New rows as the store counts them (rows now less rows before the crawl), not as this
+        writer counted them: a writer killed after a batch's commit and before its count reached
+        Redis stores that batch's entries again as duplicates on restart, and would count them short."""
+        baseline = json.loads(self.server.get(BASELINE) or b"{}")
+        now = dict(await self.writer._run(lambda: self.writer.store.db.execute(
+            "SELECT coalesce(source, ''), count(*) FROM articles GROUP BY 1").fetchall()))
+        stats["news/stored/new"] = sum(now.values()) - sum(baseline.values())
+        for source in sources:
+            stats[f"news/sources/{source}/stored/new"] = now.get(source, 0) - baseline.get(source, 0)
 
     def _progress(self) -> None:
         now = time.monotonic()
