@@ -176,10 +176,11 @@ def crawl_prefix(spider: Spider) -> str:
 
 
 def crawl_id(spider: Spider) -> str:
-    """One id for every worker started with the same spider and arguments."""
-    arguments = {name: getattr(spider, name, None) for name in ("url_arg", "source_arg", "source_name")}
-    arguments["since"] = str(getattr(spider, "since_arg", None) or "")
-    text = json.dumps([spider.name, arguments], sort_keys=True)
+    """One id for every worker started with the same spider and source arguments (the spider's
+    public `source_selection()`, as crawler.crawlsources resolves them)."""
+    selection = getattr(spider, "source_selection", None)
+    arguments = selection()[1] if selection is not None else {}
+    text = json.dumps([spider.name, arguments], sort_keys=True, default=str)
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
