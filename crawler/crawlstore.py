@@ -184,7 +184,7 @@ class CrawlStore:
 
     async def memory(self, sources: list[str]) -> dict[str, SourceMemory]:
         """What earlier crawls left of each source (learned boilerplate, last run's completeness)."""
-        if self.was_empty:
+        if self.was_empty or not sources:
             return {name: SourceMemory() for name in sources}
         return await self._read(self.writer.memory, {name: SourceMemory() for name in sources}, sources)
 

@@ -268,34 +268,24 @@ class Store:
 
     def last_rejects(self, urls: Iterable[str]) -> dict[str, str]:
         """`last_reject` for many URLs (one query per chunk): url -> reason of its latest rejects row."""
-        found: dict[str, str] = {}
-        for chunk in _chunks(urls):
-            rows = self.db.execute(
-                f"SELECT url, reason FROM rejects WHERE id IN (SELECT max(id) FROM rejects "
-                f"WHERE url IN ({', '.join('?' for _ in chunk)}) GROUP BY url)", chunk).fetchall()
-            found.update(rows)
-        return found
+        return dict(self._rows_in("SELECT url, reason FROM rejects WHERE id IN (SELECT max(id) FROM rejects "
+                                  "WHERE url IN ({marks}) GROUP BY url)", urls))
 
     def validators_many(self, urls: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
         """`validators` for many URLs (one query per chunk): url -> (ETag, Last-Modified); URLs
         without validators are left out."""
-        found: dict[str, tuple[str | None, str | None]] = {}
-        for chunk in _chunks(urls):
-            rows = self.db.execute(
-                f"SELECT url, etag, last_modified FROM http_validators WHERE url IN ({', '.join('?' for _ in chunk)})",
-                chunk).fetchall()
-            found.update((url, (etag, last_modified)) for url, etag, last_modified in rows)
-        return found
+        return {url: (etag, last_modified) for url, etag, last_modified in
+                self._rows_in("SELECT url, etag, last_modified FROM http_validators WHERE url IN ({marks})", urls)}
 
     def urls_of_hashes(self, hashes: Iterable[str]) -> dict[str, str]:
         """`has_hash` for many body hashes (one query per chunk): hash -> URL of a stored article."""
-        found: dict[str, str] = {}
-        for chunk in _chunks(hashes):
-            rows = self.db.execute(
-                f"SELECT content_hash, min(url) FROM articles WHERE content_hash IN ({', '.join('?' for _ in chunk)}) "
-                "GROUP BY content_hash", chunk).fetchall()
-            found.update(rows)
-        return found
+        return dict(self._rows_in("SELECT content_hash, min(url) FROM articles WHERE content_hash IN ({marks}) "
+                                  "GROUP BY content_hash", hashes))
+
+    def _rows_in(self, sql: str, values: Iterable[str]) -> Iterator[tuple]:
+        """The rows of `sql` whose `{marks}` is filled with one chunk of `values` at a time."""
+        for chunk in _chunks(values):
+            yield from self.db.execute(sql.format(marks=", ".join("?" for _ in chunk)), chunk).fetchall()
 
     def start_runs(self, run_id: str, sources: Iterable[str], started_at: str) -> None:
         """The `running` rows of a crawl that starts, in one write transaction; an earlier row of

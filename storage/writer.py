@@ -77,10 +77,8 @@ class StoreWriter:
 
     async def seen_before(self, urls: Iterable[str], canonical: Callable[[str], str]) -> Seen:
         """Stored stories (by canonical URL or alias) and latest rejects of many URLs, in one
-        trip to the thread; nothing is asked of a store that was empty when the crawl began."""
+        trip to the thread (the crawl's store component asks nothing of a store that was empty)."""
         urls = list(urls)
-        if self.was_empty or not urls:
-            return Seen()
 
         def lookup() -> Seen:
             keys = {url: canonical(url) for url in urls}
@@ -92,10 +90,7 @@ class StoreWriter:
 
     async def validators(self, urls: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
         """(ETag, Last-Modified) kept for many URLs: url -> validators (unknown ones left out)."""
-        urls = list(urls)
-        if self.was_empty or not urls:
-            return {}
-        return await self._run(self.store.validators_many, urls)
+        return await self._run(self.store.validators_many, list(urls))
 
     async def story(self, url: str, content_hash: str | None) -> tuple[dict[str, Any] | None, str | None]:
         """For one new record: what is stored under its URL (or as an alias), and the URL of a
@@ -123,15 +118,11 @@ class StoreWriter:
         return await self._run(self.store.cluster_of, url) if self.had_articles else None
 
     async def recent_urls(self, source: str, since: datetime) -> list[str]:
-        if self.was_empty:
-            return []
         return await self._run(self.store.recent_urls, source, since)
 
     async def memory(self, sources: Iterable[str]) -> dict[str, SourceMemory]:
         """What earlier crawls left for each source (boilerplate, whether the last run finished whole)."""
         sources = list(sources)
-        if self.was_empty:
-            return {name: SourceMemory() for name in sources}
 
         def read() -> dict[str, SourceMemory]:
             found = {}

@@ -103,3 +103,18 @@ def site_server():
     yield start
     for server in servers.values():
         server.shutdown()
+
+
+@pytest.fixture
+def redis_server():
+    """A redis-server of the test's own on a free 127.0.0.1 port (tests/redis_server.py); in CI a
+    missing one fails (.ci/run installs it), elsewhere the test is skipped."""
+    from redis_server import RedisServer
+
+    server = RedisServer()
+    if server.binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server missing: .ci/run installs Debian's redis-server")
+        pytest.skip("redis-server is not installed")
+    yield server.start()
+    server.stop()

@@ -10,7 +10,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -18,26 +17,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from scrapy import Request, Spider
 
 from crawler.frontier.client import FrontierClient
 from news_site import NewsSite
-from redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def redis_server():
-    """A redis-server of the test's own on a free port; in CI a missing one fails, else skips."""
-    server = RedisServer()
-    if server.binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server missing: .ci/run installs Debian's redis-server")
-        pytest.skip("redis-server is not installed")
-    yield server.start()
-    server.stop()
 
 
 class SlowSite:
@@ -96,17 +81,16 @@ class SlowSite:
             return counts
 
 
-class Writer:
-    """`news-store --db DB ingest REDIS_URL`: the crawl's one writer, a real subprocess."""
+class Subprocess:
+    """A project command run from the repo root, its output in a log file."""
 
-    def __init__(self, redis_url: str, directory: Path, name: str = "writer") -> None:
-        self.db, self.log_path = directory / "news.db", directory / f"{name}.log"
-        self.output = open(self.log_path, "w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from storage.cli import main; main()", "--db", str(self.db), "ingest", redis_url],
-            cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=self.output, stderr=subprocess.STDOUT)
+    def start(self, log_path: Path, command: list[str]) -> None:
+        self.log_path = log_path
+        self.output = open(log_path, "w")
+        self.process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                                        stdout=self.output, stderr=subprocess.STDOUT)
 
-    def wait(self, timeout: float = 180) -> int:
+    def wait(self, timeout: float = 240) -> int:
         code = self.process.wait(timeout)
         self.output.close()
         return code
@@ -114,6 +98,15 @@ class Writer:
     @property
     def log(self) -> str:
         return self.log_path.read_text()
+
+
+class Writer(Subprocess):
+    """`news-store --db DB ingest REDIS_URL`: the crawl's one writer, a real subprocess."""
+
+    def __init__(self, redis_url: str, directory: Path, name: str = "writer") -> None:
+        self.db = directory / "news.db"
+        self.start(directory / f"{name}.log",
+                   [sys.executable, "-c", "from storage.cli import main; main()", "--db", str(self.db), "ingest", redis_url])
 
     def stored(self) -> Counter:
         """Rows per story path in the writer's store."""
@@ -123,34 +116,23 @@ class Writer:
             return Counter(urlsplit(url).path for (url,) in db.execute("select url from articles"))
 
 
-class Worker:
+class Worker(Subprocess):
     """One `scrapy crawl news` worker on the shared frontier, with its own User-Agent; the
     NEWS_DB_PATH it is given is never used (its records go to the writer)."""
 
     def __init__(self, name: str, base: str, redis_url: str, directory: Path, *settings: str) -> None:
         self.name, self.db = name, directory / f"{name}.db"
-        self.log_path = directory / f"{name}.log"
-        command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}",
-                   "-s", f"NEWS_REDIS_URL={redis_url}", "-s", f"NEWS_DB_PATH={self.db}", "-s", f"USER_AGENT={name}",
-                   "-s", "NEWS_EXTRACT_WORKERS=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
-                   "-s", "NEWS_REDIS_LEASE_SECONDS=3", *settings]
-        self.output = open(self.log_path, "w")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
-                                        stdout=self.output, stderr=subprocess.STDOUT)
+        self.start(directory / f"{name}.log",
+                   [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}",
+                    "-s", f"NEWS_REDIS_URL={redis_url}", "-s", f"NEWS_DB_PATH={self.db}", "-s", f"USER_AGENT={name}",
+                    "-s", "NEWS_EXTRACT_WORKERS=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
+                    "-s", "NEWS_REDIS_LEASE_SECONDS=3", *settings])
 
-    def wait(self, timeout: float = 180) -> int:
-        code = self.process.wait(timeout)
-        self.output.close()
-        return code
-
-    @property
-    def log(self) -> str:
-        return self.log_path.read_text()
-
-    def stat(self, key: str) -> int:
+    def stat(self, key: str) -> float:
+        """A stat of the worker's final dump (0 when absent)."""
         for line in self.log.splitlines():
             if line.strip().startswith(f"'{key}':"):
-                return int(line.split(":", 1)[1].strip().rstrip(",}"))
+                return float(line.split(":", 1)[1].strip().rstrip(",}"))
         return 0
 
     def stored(self, site: "SlowSite") -> set[str]:
@@ -158,7 +140,7 @@ class Worker:
         return set(site.fetched(self.name))
 
 
-def wait_until(condition, timeout: float = 60) -> None:
+def wait_until(condition, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"

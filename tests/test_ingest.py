@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from news_site import NewsSite
-from test_frontier import ROOT, SlowSite, Worker, Writer, redis_server, wait_until  # noqa: F401 (a fixture)
+from test_frontier import ROOT, SlowSite, Worker, Writer, wait_until
 
 
 class SitemapSite(NewsSite):

@@ -5,24 +5,17 @@ one-machine `scrapy crawl` and for several workers on a real redis-server."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from conftest import run_crawl
 from news_site import NewsSite
-from redis_server import RedisServer
 from route_server import Answer, serve_routes
-from test_frontier import Writer  # the crawl's one writer (workers write no SQLite file)
-
-ROOT = Path(__file__).resolve().parent.parent
+from test_frontier import Worker, Writer, wait_until  # workers and the crawl's one writer
 
 
 class CountingSite:
@@ -102,54 +95,6 @@ class CountingSite:
     def count(self, predicate) -> int:
         with self.lock:
             return sum(n for (_, path), n in self.fetches.items() if predicate(path))
-
-
-@pytest.fixture
-def redis_server():
-    """A redis-server of the test's own on a free port; in CI a missing one fails, else skips."""
-    server = RedisServer()
-    if server.binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server missing: .ci/run installs Debian's redis-server")
-        pytest.skip("redis-server is not installed")
-    yield server.start()
-    server.stop()
-
-
-class Worker:
-    """One `scrapy crawl news` worker on the shared frontier, with its own User-Agent and store."""
-
-    def __init__(self, name: str, base: str, redis_url: str, directory: Path, *settings: str) -> None:
-        self.name, self.log_path = name, directory / f"{name}.log"
-        command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}",
-                   "-s", f"NEWS_REDIS_URL={redis_url}", "-s", f"NEWS_DB_PATH={directory / name}.db",
-                   "-s", f"USER_AGENT={name}", "-s", "NEWS_EXTRACT_WORKERS=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-                   "-s", "LOG_LEVEL=INFO", "-s", "NEWS_REDIS_LEASE_SECONDS=3", *settings]
-        self.output = open(self.log_path, "w")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
-                                        stdout=self.output, stderr=subprocess.STDOUT)
-
-    def wait(self, timeout: float = 240) -> int:
-        code = self.process.wait(timeout)
-        self.output.close()
-        return code
-
-    @property
-    def log(self) -> str:
-        return self.log_path.read_text()
-
-    def stat(self, key: str) -> float:
-        for line in self.log.splitlines():
-            if line.strip().startswith(f"'{key}':"):
-                return float(line.split(":", 1)[1].strip().rstrip(",}"))
-        return 0
-
-
-def wait_until(condition, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 @pytest.mark.parametrize("limit", [2, 4])

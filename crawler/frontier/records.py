@@ -167,8 +167,6 @@ class RedisWriter:
 
     async def seen_before(self, urls: Iterable[str], canonical: Callable[[str], str]) -> Seen:
         urls = list(urls)
-        if self.was_empty or not urls:
-            return Seen()
 
         def lookup() -> Seen:
             keys = [canonical(url) for url in urls]
@@ -181,8 +179,6 @@ class RedisWriter:
 
     async def validators(self, urls: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
         urls = list(urls)
-        if self.was_empty or not urls:
-            return {}
         found = await self._run(self.server.hmget, VALIDATORS, urls)
         return {url: tuple(json.loads(value)) for url, value in zip(urls, found) if value}
 
@@ -199,16 +195,12 @@ class RedisWriter:
         return None
 
     async def recent_urls(self, source: str, since: datetime) -> list[str]:
-        if self.was_empty:
-            return []
         value = await self._run(self.server.hget, RECENT, source)
         stories = json.loads(value) if value else []
         return [url for url, published in sorted(stories, key=lambda s: s[1], reverse=True) if _after(published, since)]
 
     async def memory(self, sources: Iterable[str]) -> dict[str, SourceMemory]:
         sources = list(sources)
-        if self.was_empty or not sources:
-            return {name: SourceMemory() for name in sources}
         found = await self._run(self.server.hmget, MEMORY, sources)
         return {name: SourceMemory(**json.loads(value)) if value else SourceMemory()
                 for name, value in zip(sources, found)}
