@@ -22,6 +22,10 @@ from crawler.urls import canonical_url
 
 HREF = re.compile(r"""<(?:a|link)\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 PAGE_PARAMS = ("page", "pg")  # ?page=N, ?pg=N; WordPress plain permalinks: ?p=ID&page=N
+# what every part link has (part_number's necessary condition): a last path segment of digits, or a
+# page parameter. A news page carries hundreds of links (menus, tags, related posts) and this
+# cheap test keeps all but a few from the full check, which joins and canonicalises the URL.
+MAY_BE_PART = re.compile(r"(?:^|/)\d+/?(?:[?#]|$)|[?&](?:page|pg)=\d")
 
 # runs a step of crawler.prepare by name (crawler.workers.TASKS): in a worker process or in process
 Step = Callable[..., Awaitable["Article | Rejection"]]
@@ -59,7 +63,7 @@ def part_links(html: str, page_url: str, story: str) -> dict[int, str]:
     parts: dict[int, str] = {}
     for double, single in HREF.findall(html):
         href = htmllib.unescape(double or single).strip()
-        if not href or href.startswith(("#", "mailto:", "javascript:")):
+        if not href or href.startswith(("#", "mailto:", "javascript:")) or not MAY_BE_PART.search(href):
             continue
         url = urljoin(page_url, href)
         number = part_number(url, story)
