@@ -39,10 +39,14 @@ def feed_links(html: str, base_url: str) -> list[str]:
 
 def is_followable(url: str, base_url: str) -> bool:
     """http(s), on the same host and port as `base_url`, and not an asset or admin URL."""
-    parts, base = urlsplit(url), urlsplit(base_url)
+    base = urlsplit(base_url)
+    return _followable(urlsplit(url), (base.hostname or "").lower(), base.port)
+
+
+def _followable(parts, host: str, port: int | None) -> bool:
     if parts.scheme not in ("http", "https"):
         return False
-    if (parts.hostname or "").lower() != (base.hostname or "").lower() or parts.port != base.port:
+    if (parts.hostname or "").lower() != host or parts.port != port:
         return False
     return not SKIP_PATH.search(parts.path) and not SKIP_QUERY.search(parts.query)
 
@@ -53,12 +57,14 @@ def page_links(html: str, page_url: str, base_url: str) -> list[str]:
     if tree is None:
         return []
     base_href = tree.xpath("string(//base/@href)") or page_url
+    base = urlsplit(base_url)
+    host, port = (base.hostname or "").lower(), base.port  # split once, not once per link
     urls = []
-    for href in tree.xpath("//a/@href"):
+    for href in dict.fromkeys(tree.xpath("//a/@href")):  # a menu repeats its links on every page
         href = href.strip()
         if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
             continue
         url = urljoin(base_href, href).split("#", 1)[0]
-        if is_followable(url, base_url):
+        if _followable(urlsplit(url), host, port):
             urls.append(url)
     return list(dict.fromkeys(urls))
