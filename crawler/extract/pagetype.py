@@ -4,7 +4,8 @@ Some signs are decisive (the site's home, pagination, date archives, WordPress l
 others only suggest a listing (a taxonomy-like URL, a WordPress static page, several teasers) and
 give way when the page carries a story: an Article in JSON-LD, an `article:published_time`, or
 a block of running prose outside any teaser. Guides and reviews published as WordPress pages or
-under /topics/... are stories; an About, Contact or Privacy page never is.
+under /topics/... are stories; an About, Contact or Privacy page never is. On a WordPress page
+`og:type` "article" is no such sign: SEO plugins print it on every page, landing pages included.
 """
 
 from __future__ import annotations
