@@ -188,15 +188,20 @@ class CrawlStore:
             return {name: SourceMemory() for name in sources}
         return await self._read(self.writer.memory, {name: SourceMemory() for name in sources}, sources)
 
-    async def story(self, url: str, content_hash: str | None) -> tuple[dict[str, Any] | None, str | None]:
-        """The stored story at `url` (or an alias) and a stored URL with the same body: one trip."""
-        return (None, None) if self.was_empty else await self._read(self.writer.story, (None, None), url, content_hash)
+    async def story(self, url: str, content_hash: str | None,
+                    this_run: bool = False) -> tuple[dict[str, Any] | None, str | None]:
+        """The stored story at `url` (or an alias) and a stored URL with the same body: one trip
+        (`this_run`: also on a store that was empty, for what this run stored; crawler.rules)."""
+        if self.was_empty and not this_run:
+            return None, None
+        return await self._read(self.writer.story, (None, None), url, content_hash, this_run)
 
-    async def near_candidates(self, bands: list[tuple[int, int]], limit: int) -> list[tuple[int, str, int | None]]:
+    async def near_candidates(self, bands: list[tuple[int, int]], limit: int,
+                              this_run: bool = False) -> list[tuple[int, str, int | None]]:
         if not self.usable:
             return []
         try:
-            return await self.writer.near_candidates(bands, limit)
+            return await self.writer.near_candidates(bands, limit, this_run)
         except sqlite3.Error as exc:
             logger.warning("near-duplicate lookup failed, this item is clustered without the store: %s", exc)
             return []

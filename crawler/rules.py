@@ -19,17 +19,54 @@ from crawler.clock import utc_now
 from crawler.items import CrawledArticle
 from crawler.stats import inc
 from crawler.urls import canonical_url
+from crawler.urlset import UrlSet
 
 logger = logging.getLogger(__name__)
 STORED_CANDIDATES = 8  # stored articles verified per item at most (most shared bands first)
 SIGNATURE_CACHE = 4096  # signatures of stored candidates kept between items
+# This run's articles kept in memory (the in-run band index, the body hashes): only those the
+# store may not answer for yet are needed (a batch being filled and the batches in flight to the
+# writer, crawler.crawlstore: 200 x (10 + 1) with the defaults); older ones are found in the store.
+RECENT_ARTICLES = 3000
 
 
 class StoreReads(Protocol):
-    async def story(self, url: str, content_hash: str | None) -> tuple[dict[str, Any] | None, str | None]: ...
-    async def near_candidates(self, bands: list[tuple[int, int]], limit: int) -> list[tuple[int, str, int | None]]: ...
+    """`this_run=True`: also answer from what this run stored (the rule's in-memory part has let
+    some of it go), even when the store had nothing to look up at the start."""
+
+    async def story(self, url: str, content_hash: str | None,
+                    this_run: bool = False) -> tuple[dict[str, Any] | None, str | None]: ...
+    async def near_candidates(self, bands: list[tuple[int, int]], limit: int,
+                              this_run: bool = False) -> list[tuple[int, str, int | None]]: ...
     async def article(self, url: str) -> Any: ...
     async def cluster_of(self, url: str) -> int | None: ...
+
+
+class RecentBands(neardup.BandIndex):
+    """The in-run band index; `dropped` once it let an article go (its capacity reached)."""
+
+    dropped = False
+
+    def add(self, key: Any, *args: Any, **kwargs: Any) -> None:
+        if key not in self and len(self) >= self.capacity:
+            self.dropped = True
+        super().add(key, *args, **kwargs)
+
+
+class RecentMap(OrderedDict):
+    """A dict of at most `capacity` entries, the oldest let go first; `dropped` once any was."""
+
+    def __init__(self, capacity: int) -> None:
+        super().__init__()
+        self.capacity = capacity
+        self.dropped = False
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        if len(self) > self.capacity:
+            self.popitem(last=False)
+            self.dropped = True
 
 
 @dataclass
@@ -46,11 +83,12 @@ class Dedupe:
     by body hash across URLs (the other URL becomes an alias). A stored story whose body or
     modified time changed passes as an update (`item.replaces`; its old version becomes a revision)."""
 
-    def __init__(self, store: StoreReads, stats: Any) -> None:
+    def __init__(self, store: StoreReads, stats: Any, recent: int = RECENT_ARTICLES) -> None:
         self.store = store
         self.stats = stats
-        self.seen: set[str] = set()
-        self.hashes: dict[str, str] = {}  # content hash -> url, this run
+        self.seen = UrlSet()  # this run's record URLs
+        # content hash -> url of this run's latest records; older ones are asked of the store
+        self.hashes: RecentMap = RecentMap(recent)
 
     async def check(self, item: CrawledArticle) -> Duplicate | None:
         """None when the record is to be stored (new, or an edit: `item.replaces` set)."""
@@ -61,7 +99,7 @@ class Dedupe:
         same_body = self.hashes.get(item.content_hash)
         if same_body is None and item.content_hash:  # reserved before the lookup: a copy arriving meanwhile waits for it
             self.hashes[item.content_hash] = item.url
-        known, stored_same = await self.store.story(item.url, item.content_hash)
+        known, stored_same = await self.store.story(item.url, item.content_hash, this_run=self.hashes.dropped)
         if known is not None:
             if same_body is None and item.content_hash:
                 self.hashes[item.content_hash] = known["url"]
@@ -88,15 +126,17 @@ class Cluster:
     """Syndicated and lightly edited copies of one story share a `cluster_id`.
 
     Candidates come from the stored articles' LSH bands and from this run's articles (an
-    in-memory band index); the most similar one at or above the threshold (estimated Jaccard
+    in-memory band index of the latest `recent`, older ones asked of the store); the most similar one at or above the threshold (estimated Jaccard
     similarity) gives its cluster_id, else the article starts its own (`neardup.cluster_key(url)`).
     The signature comes from the extraction worker when there is one."""
 
-    def __init__(self, store: StoreReads, stats: Any, threshold: float = neardup.DEFAULT.threshold) -> None:
+    def __init__(self, store: StoreReads, stats: Any, threshold: float = neardup.DEFAULT.threshold,
+                 recent: int = RECENT_ARTICLES) -> None:
         self.store = store
         self.stats = stats
         self.params = replace(neardup.DEFAULT, threshold=threshold)
-        self.recent = neardup.BandIndex(self.params)  # this run's articles, by url
+        # this run's latest articles, by url (~4 KB each): older ones are the store's stored candidates
+        self.recent = RecentBands(self.params, capacity=recent)
         self.stored_signatures: OrderedDict[int, neardup.Signature | None] = OrderedDict()
 
     async def assign(self, item: CrawledArticle) -> None:
@@ -116,7 +156,8 @@ class Cluster:
                 item.cluster_id, item.minhash_bands = cluster_id, bands
                 self.recent.add(item.url, sig, cluster_id, bands)
             return
-        stored = await self.store.near_candidates(bands, STORED_CANDIDATES)
+        # once the in-run index let articles go, those are asked of the store, as stored ones
+        stored = await self.store.near_candidates(bands, STORED_CANDIDATES, this_run=self.recent.dropped)
         match = await self._best_match(item.url, sig, bands, stored)
         if match is not None:
             other_url, cluster_id, score = match

@@ -50,6 +50,7 @@ class StoreWriter:
         self.store: Store | None = None
         self.was_empty = True  # no article and no reject when opened: nothing to look up
         self.had_articles = False
+        self.wrote_articles = False  # this writer stored an article: this run's rows can answer reads
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="news-store")
 
     def _run(self, function: Callable[..., T], *args: Any) -> asyncio.Future[T]:
@@ -92,10 +93,12 @@ class StoreWriter:
         """(ETag, Last-Modified) kept for many URLs: url -> validators (unknown ones left out)."""
         return await self._run(self.store.validators_many, list(urls))
 
-    async def story(self, url: str, content_hash: str | None) -> tuple[dict[str, Any] | None, str | None]:
+    async def story(self, url: str, content_hash: str | None,
+                    this_run: bool = False) -> tuple[dict[str, Any] | None, str | None]:
         """For one new record: what is stored under its URL (or as an alias), and the URL of a
-        stored story with the same body hash; one trip."""
-        if self.was_empty:
+        stored story with the same body hash; one trip. A store empty at the start is asked
+        only with `this_run` (for what this run stored)."""
+        if self.was_empty and not (this_run and self.wrote_articles):
             return None, None
 
         def lookup() -> tuple[dict[str, Any] | None, str | None]:
@@ -105,17 +108,23 @@ class StoreWriter:
             return known, same
         return await self._run(lookup)
 
-    async def near_candidates(self, bands: list[tuple[int, int]], limit: int) -> list[tuple[int, str, int | None]]:
-        """Stored articles sharing MinHash bands (none when the store had no article at the start)."""
-        if not self.had_articles:
+    async def near_candidates(self, bands: list[tuple[int, int]], limit: int,
+                              this_run: bool = False) -> list[tuple[int, str, int | None]]:
+        """Stored articles sharing MinHash bands (none when the store had no article at the
+        start, unless `this_run`: then this run's stored articles count)."""
+        if not self._readable(this_run):
             return []
         return await self._run(self.store.candidates, bands, limit)
 
     async def article(self, url: str) -> StoredArticle | None:
-        return await self._run(self.store.get, url) if self.had_articles else None
+        return await self._run(self.store.get, url) if self._readable(True) else None
 
     async def cluster_of(self, url: str) -> int | None:
-        return await self._run(self.store.cluster_of, url) if self.had_articles else None
+        return await self._run(self.store.cluster_of, url) if self._readable(True) else None
+
+    def _readable(self, this_run: bool) -> bool:
+        """Whether the articles table may hold an answer: stored before, or by this run when asked."""
+        return self.had_articles or (this_run and self.wrote_articles)
 
     async def recent_urls(self, source: str, since: datetime) -> list[str]:
         return await self._run(self.store.recent_urls, source, since)
@@ -137,7 +146,10 @@ class StoreWriter:
 
     async def write_batch(self, batch: dict[str, Any]) -> int:
         """One transaction (Store.write_batch); the number of articles added."""
-        return await self._run(lambda: self.store.write_batch(**batch))
+        added = await self._run(lambda: self.store.write_batch(**batch))
+        if batch.get("articles") or batch.get("updates"):
+            self.wrote_articles = True
+        return added
 
     async def save_validators(self, rows: list[dict[str, Any]]) -> None:
         await self._run(self.store.save_validators, rows)

@@ -108,6 +108,7 @@ class TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_rss = self.peak_pss = 0
+        self.peak_main = self.peak_others = 0  # peak RSS of the process itself, and of the sum of its descendants
         self.cpu: dict[int, float] = {}
         self.processes = 0
         self.done = threading.Event()
@@ -123,6 +124,9 @@ class TreeSampler(threading.Thread):
             tree.append(pid)
             todo.extend(children.get(pid, ()))
         self.peak_rss = max(self.peak_rss, sum(table[pid][1] for pid in tree))
+        if tree:
+            self.peak_main = max(self.peak_main, table[tree[0]][1])
+            self.peak_others = max(self.peak_others, sum(table[pid][1] for pid in tree[1:]))
         self.peak_pss = max(self.peak_pss, sum(map(pss, tree)))
         self.processes = max(self.processes, len(tree))
         for pid in tree:
@@ -148,6 +152,8 @@ class Measure:
     returncode: int
     other_cpu: float  # CPU seconds everything else on the machine used meanwhile
     worker_cpu: float = 0.0  # CPU seconds of the tree's processes other than the crawl's own (its last /proc samples)
+    peak_main: int = 0  # peak RSS of the crawl's own process
+    peak_workers: int = 0  # peak of the summed RSS of its descendants (extraction workers, the forkserver)
 
     @property
     def main_cpu(self) -> float:
@@ -181,7 +187,7 @@ def measure(cmd: list[str], cwd: Path, log_path: Path, timeout: float) -> Measur
     cpu = max(waited, sum(sampler.cpu.values()))
     workers = sum(seconds for pid, seconds in sampler.cpu.items() if pid != process.pid)
     return Measure(wall, cpu, sampler.peak_rss, sampler.peak_pss, sampler.processes, returncode, max(0.0, busy - cpu),
-                   workers)
+                   workers, sampler.peak_main, sampler.peak_others)
 
 
 # --- the two crawlers -----------------------------------------------------------------------------

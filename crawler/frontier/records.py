@@ -182,10 +182,12 @@ class RedisWriter:
         found = await self._run(self.server.hmget, VALIDATORS, urls)
         return {url: tuple(json.loads(value)) for url, value in zip(urls, found) if value}
 
-    async def story(self, url: str, content_hash: str | None) -> tuple[dict[str, Any] | None, str | None]:
+    async def story(self, url: str, content_hash: str | None,
+                    this_run: bool = False) -> tuple[dict[str, Any] | None, str | None]:
         return None, None  # dedupe against the store is the writer's job
 
-    async def near_candidates(self, bands: list[tuple[int, int]], limit: int) -> list[tuple[int, str, int | None]]:
+    async def near_candidates(self, bands: list[tuple[int, int]], limit: int,
+                              this_run: bool = False) -> list[tuple[int, str, int | None]]:
         return []  # clustering against the store is the writer's job
 
     async def article(self, url: str) -> None:

@@ -27,6 +27,8 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
+from crawler.urlset import UrlSet
+
 # a path segment that is a story slug: long, with word separators, or percent-encoded
 _SLUG = re.compile(r"^(?=[^/]*[-_%])[^/]{12,}$")
 _LONG_NUMBER = re.compile(r"\d{5,}")
@@ -67,7 +69,7 @@ class ShapeState:
     stopped: str | None = None  # "caught_up", "trap" or "dead"
     skipped: int = 0  # links not followed because the shape was stopped (or its backlog full)
     backlog: list[str] = field(default_factory=list)
-    listed: set[str] = field(default_factory=set)  # stories (canonical URLs) the listing pages of this shape listed
+    listed: UrlSet = field(default_factory=UrlSet)  # stories (canonical URLs) the listing pages of this shape listed
 
     @property
     def proven(self) -> bool:

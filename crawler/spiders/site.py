@@ -13,6 +13,7 @@ from crawler.sources import Source
 from crawler.spiders.listings import ListingPolicy
 from crawler.stats import inc
 from crawler.urls import canonical_url, same_site
+from crawler.urlset import UrlSet
 
 # When one URL is announced by several discoveries, hints of the better origin win.
 ORIGIN_RANK = {"wp-rest": 3, "feed": 2, "sitemap": 1}
@@ -39,9 +40,10 @@ class SiteState:
         self.robots_listed: set[str] = set()  # every sitemap robots.txt lists (not probed again)
         self.sitemap_probes: list[str] = []  # usual sitemap locations waiting for robots.txt
         self.feed_urls: set[str] = set()
-        self.seen: set[str] = set()  # canonical URLs of pages requested (or decided) in this run
-        self.stored: set[str] = set()  # of those, stories earlier runs stored (not fetched again)
-        self.revisits: set[str] = set()  # stored stories re-requested with their HTTP validators
+        # compact sets (their hashes, crawler.urlset): they grow with the site
+        self.seen = UrlSet()  # canonical URLs of pages requested (or decided) in this run
+        self.stored = UrlSet()  # of those, stories earlier runs stored (not fetched again)
+        self.revisits = UrlSet()  # stored stories re-requested with their HTTP validators
         self.recent_stories: list[str] = []  # stored stories to revisit, read from the store as the crawl began
         self.listings = ListingPolicy(patience, probation)
         self.resume = False  # the source's last crawl was incomplete: stored stories do not stop listings
