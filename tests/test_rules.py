@@ -111,3 +111,54 @@ def test_lookups_for_many_urls_are_one_query_per_chunk_in_the_writer_thread(tmp_
     assert set(seen.stored) == set(urls[:10]) | {urls[30]} and seen.rejected == {urls[20]: "too_short"}
     assert threads and all(name.startswith("news-store") for name in threads)  # no SQL on the event loop's thread
     assert sum(threads.values()) == 2  # stored (with aliases) and rejects: one query each for 50 URLs
+
+
+def test_a_first_run_longer_than_the_in_memory_window_still_finds_copies_through_the_store(tmp_path):
+    """The rules keep only this run's latest articles in memory (crawler.rules.RECENT_ARTICLES: memory
+    flat with the site, #19); once they let one go, the store answers for what this run stored,
+    even though it was empty at the start (no query per article before that)."""
+    db, stats = tmp_path / "news.db", Stats()
+    wire = "kurdistan-oil/ceyhan-pipeline-restart/wire.txt"
+
+    async def run() -> list[str]:
+        writer = StoreWriter(db)
+        await writer.open()
+        dedupe, cluster = Dedupe(writer, stats, recent=2), Cluster(writer, stats, recent=2)
+        trips = Counter()  # trips to the store's thread (reads: the writes come after them)
+        run_in_thread = writer._run
+
+        def counted(function, *args):
+            trips["store"] += 1
+            return run_in_thread(function, *args)
+        writer._run = counted
+        fates = []
+        for item in [record("https://a.example/oil/", wire),
+                     record("https://c.example/payments/", "kurdistan-oil/oil-company-payments/wire.txt", "c"),
+                     record("https://x.example/exports/", "kurdistan-oil/somo-monthly-exports/wire.txt", "x"),
+                     # a syndicated copy of a.example's story, after a left the window of 2
+                     record("https://b.example/oil/", "kurdistan-oil/ceyhan-pipeline-restart/gulf-business.txt", "b"),
+                     record("https://d.example/oil/", wire, "d")]:  # a.example's body under another URL
+            before = trips["store"]
+            duplicate = await dedupe.check(item)
+            if duplicate is not None:
+                fates.append(f"duplicate of {duplicate.alias_of}")
+                continue
+            await cluster.assign(item)
+            fates.append(f"new ({trips['store'] - before} store reads)")
+            # written at once, as a batch reaches the store before the window lets its articles go
+            await writer.write_batch({"articles": [Rows.article(item)], "updates": [], "aliases": [], "rejects": [],
+                                      "bands": {item.url: item.minhash_bands}})
+        await writer.close()
+        return fates
+
+    fates = asyncio.run(run())
+    # the first two fit the window: the empty store is not asked; the third body hash makes the
+    # window let the first go, so from then on the store is asked for this run's rows too (the copy:
+    # its URL and body hash, its bands, then the stored body of a.example to compare)
+    assert fates == ["new (0 store reads)", "new (0 store reads)", "new (1 store reads)", "new (3 store reads)",
+                     "duplicate of https://a.example/oil/"]
+    with Store(db) as store:
+        rows = {a.url: a for a in store.articles()}
+    assert rows["https://b.example/oil/"].cluster_id == rows["https://a.example/oil/"].cluster_id is not None
+    assert rows["https://c.example/payments/"].cluster_id != rows["https://a.example/oil/"].cluster_id
+    assert stats["news/clusters/joined"] == 1 and stats["news/duplicates/same_body"] == 1

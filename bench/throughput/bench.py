@@ -257,9 +257,13 @@ def store_summary(path: Path) -> tuple[int, str]:
     return rows, f"finish {finish}; rejects: {reasons}"
 
 
-def run_news(base: str, pages: int, tag: str, timeout: float, extra: dict[str, str]) -> Run:
-    store, log_path = OUT / f"news-{tag}.db", OUT / "logs" / f"news-{tag}.log"
-    fresh_store(store)
+def run_news(base: str, pages: int, tag: str, timeout: float, extra: dict[str, str],
+             store: Path | None = None) -> Run:
+    """(b) into a fresh store, removed after; or into STORE as it is, kept (a re-crawl)."""
+    keep = store is not None
+    store, log_path = store or OUT / f"news-{tag}.db", OUT / "logs" / f"news-{tag}.log"
+    if not keep:
+        fresh_store(store)
     m = measure([sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}", "-s", f"NEWS_DB_PATH={store}",
                  *settings_args({**SETTINGS, **extra})], ROOT, log_path, timeout)
     try:
@@ -269,7 +273,8 @@ def run_news(base: str, pages: int, tag: str, timeout: float, extra: dict[str, s
     if m.returncode:
         note = f"exit {m.returncode}; {note}"
     errors, tracebacks = log_faults(log_path)
-    fresh_store(store)
+    if not keep:
+        fresh_store(store)
     return Run(f"(b) news {tag}", pages, rows, errors, tracebacks, m, note, *log_requests(log_path))
 
 
@@ -359,6 +364,31 @@ def ratio_lines(runs: list[Run]) -> list[str]:
     return lines
 
 
+def first_listing(shape: str, number: int, args: argparse.Namespace) -> bool:
+    """The (b) crawl followed by the unchanged re-crawl: the listing shape's first round."""
+    return shape == make_site.LISTING and number == 1 and not args.no_recrawl
+
+
+def recrawl_line(shape: str, first: Run, again: Run) -> str:
+    """The unchanged re-crawl against the first crawl into the same store (issue #19: <= 1/10)."""
+    fraction = again.m.wall / first.m.wall
+    new = re.search(r"'news/stored/new': (\d+)", (OUT / "logs" / f"news-{shape}-r1-recrawl.log").read_text(errors="replace"))
+    return (f"unchanged re-crawl ({shape}, same store): {again.m.wall:.2f} s vs the first crawl's {first.m.wall:.2f} s "
+            f"= {fraction:.3f} (1/{1 / fraction:.1f}); {again.requests} requests, {new.group(1) if new else 0} new rows, "
+            f"{again.rows} rows, {again.errors + again.tracebacks} errors")
+
+
+def growth_ratio(grown: list[Run], pages: int) -> list[str]:
+    """Peak RSS at the largest N over the one at PAGES (or the smallest N) (issue #19: <= 1.15)."""
+    if len(grown) < 2:
+        return []
+    top = max(grown, key=lambda r: r.pages)
+    base = next((r for r in grown if r.pages == pages), min(grown, key=lambda r: r.pages))
+    part = lambda f: f"{f(top.m) / MB:.0f} / {f(base.m) / MB:.0f} MB = {f(top.m) / f(base.m):.2f}x"  # noqa: E731
+    return [f"peak RSS at {top.pages} / at {base.pages}: {part(lambda m: m.peak_rss)} "
+            f"(crawl process {part(lambda m: m.peak_main)}, workers {part(lambda m: m.peak_workers)})"]
+
+
 # --- other extractors -----------------------------------------------------------------------------
 
 OTHERS = {"newspaper4k": "newspaper4k", "news-please": "news-please"}
@@ -424,7 +454,9 @@ def main() -> None:
     parser.add_argument("--growth-shape", choices=make_site.SHAPES,
                         help="site shape of the growth table (default: listing when it is compared, else sitemap)")
     parser.add_argument("--pages", type=int, default=2000, help="articles in the compared site (default 2000)")
-    parser.add_argument("--growth", default="500,2000,8000", help="site sizes for the growth table ('' skips it)")
+    parser.add_argument("--growth", default="500,2000,8000,32000", help="site sizes for the growth table ('' skips it)")
+    parser.add_argument("--no-recrawl", action="store_true",
+                        help="skip the unchanged re-crawl after the listing shape's first (b) crawl")
     parser.add_argument("--rounds", type=int, default=2, help="(a)/(b) pairs, alternated (default 2)")
     parser.add_argument("--port", type=int, default=18089, help="port on 127.0.0.1 to serve the sites on")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -445,6 +477,7 @@ def main() -> None:
 
     report = [header(extra)]
     summary = []
+    recrawl = summary_recrawl = ""
     for shape in shapes:
         runs: list[Run] = []
         with serve(roots[shape], args.port, allow_nginx=not args.python_server) as server:
@@ -453,14 +486,27 @@ def main() -> None:
                 for crawl in ("a", "b"):
                     log(f"{shape} round {number}: ({crawl}) on {args.pages} pages ...")
                     tag = f"{shape}-r{number}"
+                    recrawl_store = OUT / f"news-{tag}.db" if crawl == "b" and first_listing(shape, number, args) else None
+                    if recrawl_store is not None:
+                        fresh_store(recrawl_store)
                     run = (run_inline(base, args.pages, tag, args.timeout, shape) if crawl == "a"
-                           else run_news(base, args.pages, tag, args.timeout, extra))
+                           else run_news(base, args.pages, tag, args.timeout, extra, recrawl_store))
                     log(f"  {run.rate:.1f} articles/s, {run.rows} rows")
                     runs.append(run)
+                    if recrawl_store is not None:
+                        log(f"{shape}: (b) again on the unchanged site, same store ...")
+                        again = run_news(base, args.pages, f"{tag}-recrawl", args.timeout, extra, recrawl_store)
+                        fresh_store(recrawl_store)
+                        recrawl = recrawl_line(shape, run, again)
         lines = ratio_lines(runs)
         report += [table(RUN_HEADERS, [run_row(r) for r in runs]), *lines]
         report += [f"{r.label}: {r.note}" for r in runs if r.note]
+        if shape == make_site.LISTING and recrawl:
+            report.append(recrawl)
+            summary_recrawl = recrawl
         summary += [f"{shape}: {lines[0]}", f"  {lines[1]}", f"  {lines[2]}"]
+    if summary_recrawl:
+        summary.append(summary_recrawl)
     if len(summary) > 1:
         report += ["", "both shapes:", *summary]
 
@@ -474,11 +520,14 @@ def main() -> None:
                  str(r.errors + r.tracebacks), f"{r.requests / max(1, r.rows):.2f}", f"{r.m.cpu:.1f}",
                  f"{r.m.cpu / r.m.wall:.2f}", f"{r.m.other_cpu / r.m.wall:.2f}",
                  f"{1000 * r.m.cpu / max(1, r.rows):.1f}", f"{1000 * r.m.main_cpu / max(1, r.rows):.1f}",
-                 f"{r.m.peak_rss / MB:.0f}", f"{r.m.peak_pss / MB:.0f}" if r.m.peak_pss else "-"] for r in grown]
+                 f"{r.m.peak_rss / MB:.0f}", f"{r.m.peak_main / MB:.0f}", f"{r.m.peak_workers / MB:.0f}",
+                 f"{r.m.peak_pss / MB:.0f}" if r.m.peak_pss else "-"] for r in grown]
         report += ["", f"growth: `scrapy crawl news`, one run per site size, {growth_shape} shape",
                    table(["N", "wall s", "articles/s", "rows=N", "errors", "requests/article", "CPU s", "cores",
-                          "other cores", "CPU ms/article", "main ms/article", "peak RSS MB", "peak PSS MB"], rows)]
+                          "other cores", "CPU ms/article", "main ms/article", "peak RSS MB", "main RSS MB",
+                          "workers RSS MB", "peak PSS MB"], rows)]
         report += [f"N={r.pages}: {r.note}" for r in grown if r.note]
+        report += growth_ratio(grown, args.pages)
 
     if args.others:
         log("timing extractors per page ...")
