@@ -32,8 +32,47 @@ def rss() -> int:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def malloc_lines() -> list[str]:
+    """glibc's view (mallinfo2: heap and mmap bytes, in use and free) and pymalloc's arenas."""
+    import ctypes
+    lines = []
+    try:
+        class MallInfo2(ctypes.Structure):
+            _fields_ = [(name, ctypes.c_size_t) for name in
+                        ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+                         "fordblks", "keepcost")]
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = MallInfo2
+        info = libc.mallinfo2()
+        lines.append(f"glibc malloc: heaps {info.arena / MB:.1f} MB (in use {info.uordblks / MB:.1f}, free "
+                     f"{info.fordblks / MB:.1f}), mmapped {info.hblkhd / MB:.1f} MB in {info.hblks} blocks")
+    except (OSError, AttributeError) as exc:
+        lines.append(f"glibc malloc: unreadable ({exc})")
+    read, write = os.pipe()
+    saved = os.dup(2)
+    os.dup2(write, 2)
+    try:
+        sys._debugmallocstats()
+    finally:
+        os.dup2(saved, 2)
+        os.close(write)
+        os.close(saved)
+    text = b""
+    while chunk := os.read(read, 65536):
+        text += chunk
+    os.close(read)
+    keep = ("# arenas allocated current", "# bytes in allocated blocks", "# bytes in available blocks",
+            "# bytes lost to", "Total")
+    lines += [f"pymalloc: {line.strip()}" for line in text.decode(errors="replace").splitlines()
+              if line.strip().startswith(keep)]
+    return lines
+
+
 def child(every: float, top: int, report: Path, argv: list[str]) -> None:
-    """In the crawl process: tracemalloc on, a snapshot thread, then Scrapy's command line."""
+    """In the crawl process: tracemalloc on, a snapshot thread, then Scrapy's command line
+    (every <= 0: no tracemalloc, only an RSS line every 5 s and malloc's figures at the end)."""
+    if every <= 0:
+        return light(report, argv)
     tracemalloc.start(1)
     best: list = [None, 0, 0, 0.0]  # snapshot, traced bytes, RSS then, seconds since start
     first: list = [None]
@@ -82,6 +121,34 @@ def child(every: float, top: int, report: Path, argv: list[str]) -> None:
     execute()
 
 
+def light(report: Path, argv: list[str]) -> None:
+    """RSS every 5 s (to set against the progress lines' stored counts), malloc's figures at the end."""
+    started = time.monotonic()
+    timeline: list[str] = []
+
+    def loop() -> None:
+        while True:
+            timeline.append(f"{time.monotonic() - started:.0f}s {rss() / MB:.0f}MB")
+            time.sleep(5)
+
+    def write() -> None:
+        counts: dict[str, int] = {}
+        for obj in gc.get_objects():
+            counts[type(obj).__name__] = counts.get(type(obj).__name__, 0) + 1
+        lines = [f"RSS at the end {rss() / MB:.0f} MB", *malloc_lines(),
+                 "gc-tracked objects at the end: " + ", ".join(
+                     f"{name} {count}" for name, count in sorted(counts.items(), key=lambda kv: -kv[1])[:12]),
+                 "RSS timeline: " + " ".join(timeline)]
+        report.write_text("\n".join(lines) + "\n")
+
+    import atexit
+    atexit.register(write)
+    threading.Thread(target=loop, daemon=True).start()
+    from scrapy.cmdline import execute
+    sys.argv = ["scrapy", *argv]
+    execute()
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         every, top, report = float(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
@@ -96,7 +163,8 @@ def main() -> None:
     parser.add_argument("pages", type=int)
     parser.add_argument("--shape", choices=make_site.SHAPES, default=make_site.LISTING)
     parser.add_argument("--port", type=int, default=18089)
-    parser.add_argument("--every", type=float, default=10.0, help="seconds between snapshots")
+    parser.add_argument("--every", type=float, default=10.0,
+                        help="seconds between snapshots; 0: no tracemalloc, RSS every 5 s and malloc's figures")
     parser.add_argument("--top", type=int, default=25, help="allocation sites printed")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an extra Scrapy setting")
     args = parser.parse_args()
