@@ -26,6 +26,7 @@ NEWS_NEARDUP_THRESHOLD = 0.3  # estimated Jaccard similarity at which two bodies
 NEWS_PROGRESS_SECONDS = 15  # a progress line per source this often; 0: none
 NEWS_REDIS_URL = ""  # redis://HOST:PORT/DB: this crawl is a worker on the shared Redis frontier (crawler.frontier)
 NEWS_REDIS_LEASE_SECONDS = 60  # a leased request whose worker stops renewing goes back to the queue after this
+NEWS_MALLOC_TRIM_SECONDS = 10  # free heap memory back to the system this often (glibc malloc_trim); 0: never
 
 # --- politeness and limits -----------------------------------------------------------------
 USER_AGENT = "news-crawler/0.1 (+https://github.com/news-crawler/news-crawler)"
@@ -84,6 +85,7 @@ EXTENSIONS = {
     # the one store of the crawl; after crawl_runs, so at the end its rows are written before it closes
     "crawler.crawlstore.CrawlStore": 550,
     "crawler.extensions.progress.ProgressExtension": 600,  # a line per NEWS_PROGRESS_SECONDS
+    "crawler.memory.MallocTrim": 700,  # free heap memory back to the system (memory flat in N, #19)
     "scrapy.extensions.logstats.LogStats": None,  # its once-a-minute line: the progress line says more
 }
 ADDONS = {"crawler.frontier.addon.RedisFrontier": 0}  # the Redis frontier scheduler when NEWS_REDIS_URL is set
