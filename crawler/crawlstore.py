@@ -35,6 +35,9 @@ STORE_ERRORS = (sqlite3.Error, OSError)
 MAX_BUFFERED_BATCHES = 10  # beyond this many batches waiting, items wait for the writer
 
 
+VALIDATORS_STAGED = 500  # validators kept in memory before they go to the store's TEMP table
+
+
 class CrawlStore:
     """The crawl's store: opened once (by whichever component asks first), closed when the
     spider closes, after the crawl_runs rows (it is enabled after CrawlRunsExtension)."""
@@ -137,9 +140,12 @@ class CrawlStore:
         """At the end: the last rows, at a clean finish the HTTP validators (not after a crash or
         kill: then the next run reads feeds and sitemaps in full), then close and unlock."""
         await self.drain()
-        if self._open and reason == "finished" and self._validators and not self.failed:
+        if self._open and reason == "finished" and not self.failed:
             try:
-                await self.writer.save_validators(self._validators)
+                if not self.remote:  # the earlier ones were staged in the store as the crawl went
+                    await self.writer.save_validators_staged(self._validators)
+                elif self._validators:
+                    await self.writer.save_validators(self._validators)
             except STORE_ERRORS as exc:
                 logger.warning("could not save HTTP validators: %s", exc)
         self._open = False
@@ -222,8 +228,21 @@ class CrawlStore:
     # --- what the crawl keeps -----------------------------------------------------------------
 
     def keep_validators(self, row: dict[str, Any]) -> None:
-        """ETag / Last-Modified of a response, saved at a clean finish."""
+        """ETag / Last-Modified of a response, saved at a clean finish. Every VALIDATORS_STAGED
+        of them go to the store's TEMP table meanwhile (a Redis worker keeps its own until the
+        end), so a crawl's memory does not grow with its pages."""
         self._validators.append(row)
+        if not self.remote and len(self._validators) >= VALIDATORS_STAGED and self.usable:
+            rows, self._validators = self._validators, []
+            future = asyncio.ensure_future(self._stage(rows))
+            self._in_flight.append(future)
+            future.add_done_callback(self._in_flight.remove)
+
+    async def _stage(self, rows: list[dict[str, Any]]) -> None:
+        try:
+            await self.writer.stage_validators(rows)
+        except STORE_ERRORS as exc:  # the next run then reads those pages in full: no loss
+            logger.warning("could not stage %d HTTP validators: %s", len(rows), exc)
 
     async def save_boilerplate(self, source: str, blocks: str) -> None:
         """Keep a source's learned boilerplate (JSON) for its later crawls."""

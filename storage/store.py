@@ -354,6 +354,27 @@ class Store:
             for row in rows:
                 self.db["http_validators"].insert(row, replace=True)
 
+    def stage_validators(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Hold validators in this connection's TEMP table until `save_staged_validators` (a
+        crawl's clean finish): on disk, not in the crawl's memory, and gone if the crawl dies."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS staged_validators "
+                        "(url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, checked_at TEXT)")
+        with self.db.atomic():
+            self.db.conn.executemany("INSERT OR REPLACE INTO temp.staged_validators (url, etag, last_modified, checked_at) "
+                                "VALUES (:url, :etag, :last_modified, :checked_at)", list(rows))
+
+    def save_staged_validators(self) -> int:
+        """Move the staged validators into `http_validators`; how many."""
+        exists = self.db.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'staged_validators'").fetchone()
+        if not exists:
+            return 0
+        with self.db.atomic():
+            count = self.db.execute("SELECT count(*) FROM temp.staged_validators").fetchone()[0]
+            self.db.execute("INSERT OR REPLACE INTO http_validators (url, etag, last_modified, checked_at) "
+                            "SELECT url, etag, last_modified, checked_at FROM temp.staged_validators")
+            self.db.execute("DELETE FROM temp.staged_validators")
+        return count
+
     def _insert_many(self, table: str, rows: list[dict[str, Any]], or_ignore: bool = False) -> int:
         """One prepared INSERT for all rows; the count of rows added (ignored ones and FTS trigger
         writes are not counted, unlike a count(*) before and after, which scans the table)."""

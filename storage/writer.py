@@ -154,6 +154,16 @@ class StoreWriter:
     async def save_validators(self, rows: list[dict[str, Any]]) -> None:
         await self._run(self.store.save_validators, rows)
 
+    async def stage_validators(self, rows: list[dict[str, Any]]) -> None:
+        """Validators held in the store's TEMP table until `save_validators` at a clean finish."""
+        await self._run(self.store.stage_validators, rows)
+
+    async def save_validators_staged(self, rows: list[dict[str, Any]]) -> None:
+        """The last rows staged, then every staged one saved (one thread trip each, in order)."""
+        if rows:
+            await self._run(self.store.stage_validators, rows)
+        await self._run(self.store.save_staged_validators)
+
     async def save_boilerplate(self, source: str, blocks: str) -> None:
         await self._run(self.store.save_boilerplate, source, blocks)
 

@@ -274,3 +274,25 @@ def test_storage_imports_no_crawler_and_no_scrapy():
     code = "import sys, storage, storage.cli; bad = [m for m in sys.modules if m.split('.')[0] in ('scrapy', 'crawler', 'twisted')]; print(bad); sys.exit(bool(bad))"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_staged_validators_reach_the_store_only_when_saved(tmp_path):
+    """A crawl stages ETag / Last-Modified in the connection's TEMP table as it goes (its memory
+    stays flat) and saves them at a clean finish; a crawl that dies leaves none behind."""
+    path = tmp_path / "news.db"
+    row = lambda n, etag: {"url": f"https://example.com/feed/{n}", "etag": etag,  # noqa: E731
+                           "last_modified": None, "checked_at": "2024-01-01T00:00:00Z"}
+    store = Store.open_for_writing(path)
+    store.stage_validators([row(1, '"a"'), row(2, '"b"')])
+    store.close()  # died before its clean finish
+    store = Store.open_for_writing(path)
+    assert store.validators("https://example.com/feed/1") == (None, None)
+    assert store.save_staged_validators() == 0  # nothing staged on this connection
+    store.stage_validators([row(1, '"a"'), row(2, '"b"')])
+    store.stage_validators([row(2, '"c"')])  # the later answer for the same URL wins
+    assert store.save_staged_validators() == 2
+    store.close()
+    store = Store.open_for_writing(path)
+    assert store.validators("https://example.com/feed/1") == ('"a"', None)
+    assert store.validators("https://example.com/feed/2") == ('"c"', None)
+    store.close()
