@@ -11,7 +11,7 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
@@ -28,6 +28,7 @@ SECTION_LINKS = (
     'or contains(@href, "/topics/") or not(ancestor::article) and (ancestor::nav or ancestor::header '
     'or ancestor::footer or ancestor::ul[contains(@class, "menu") or contains(@id, "menu")])]'
 )
+@lru_cache(maxsize=4096)
 def chrome_token(token: str) -> bool:
     """Is this class or id token the name of a chrome block?"""
     if WRAPPER.search(token):

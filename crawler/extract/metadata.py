@@ -63,6 +63,8 @@ def _site_name(page: Page, meta: Meta) -> None:
         if "website" in types_of(node) and isinstance(node.get("name"), str):
             meta.set("site_name", squash(unescape(node["name"])), "jsonld")
     meta.set("site_name", page.meta("application-name"), "meta")
+    if "site_name" in meta.values:
+        return  # the page's site title below would not be taken: no need to look for it
     titles = page.tree.xpath('(//*[contains(@class, "wp-block-site-title") or contains(@class, "site-title")])[1]')
     if titles:
         meta.set("site_name", squash("".join(titles[0].itertext())) or None, "html")
@@ -131,6 +133,8 @@ def _terms(page: Page, meta: Meta, hints: dict) -> None:
     article = page.ld_article or {}
     meta.set("categories", list(dict.fromkeys(_ld_terms(article.get("articleSection")))), "jsonld")
     meta.set("tags", list(dict.fromkeys(_ld_terms(article.get("keywords")))), "jsonld")
+    if "categories" in meta.values and "tags" in meta.values:
+        return  # the links below, and the hints, would not be taken: no need to read them
     categories, tags = [], []
     for link in page.tree.xpath('//a[@rel]'):
         rel = link.get("rel", "").split()
@@ -139,11 +143,11 @@ def _terms(page: Page, meta: Meta, hints: dict) -> None:
         name = squash("".join(link.itertext()))
         if name:
             (categories if "category" in rel or _in_category_list(link) else tags).append(name)
-    for path, bucket in (('//*[contains(@class, "taxonomy-category")]//a', categories),
-                         ('//*[contains(@class, "cat-links")]//a', categories),
-                         ('//*[contains(@class, "taxonomy-post_tag")]//a', tags),
-                         ('//*[contains(@class, "tags-links")]//a', tags)):
-        if not bucket:
+    for path, bucket, name in (('//*[contains(@class, "taxonomy-category")]//a', categories, "categories"),
+                               ('//*[contains(@class, "cat-links")]//a', categories, "categories"),
+                               ('//*[contains(@class, "taxonomy-post_tag")]//a', tags, "tags"),
+                               ('//*[contains(@class, "tags-links")]//a', tags, "tags")):
+        if not bucket and name not in meta.values:  # (a field set already keeps its value)
             bucket.extend(squash("".join(a.itertext())) for a in page.tree.xpath(path) if not page.in_chrome(a))
     meta.set("categories", list(dict.fromkeys(c for c in categories if c)), "html")
     meta.set("tags", list(dict.fromkeys(t for t in tags if t)), "html")

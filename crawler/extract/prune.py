@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cssselect import GenericTranslator, SelectorError
+from lxml import etree
 
 from .dom import class_words, squash
 from .prose import PROSE_PARAGRAPH
@@ -220,47 +221,67 @@ def _words_pretest(words: frozenset[str]) -> re.Pattern:
     return re.compile("|".join(sorted(map(re.escape, words))))
 
 
-def _chrome_by_words(root, words: frozenset[str]) -> list:
-    if not words:
-        return []
-    pretest = _words_pretest(words)
-    found = []
-    for element in root.iter(*WORD_PRUNED_TAGS):
-        names, ident = element.get("class"), element.get("id")
-        if (names and pretest.search(names)) or (ident and pretest.search(ident)):
-            if class_words(element) & words and not _holds_prose(element):
-                found.append(element)
-    return found
+# The elements the walk looks at: those with an attribute it reads (in document order), and how
+# many of them lie below one element (a removed block's are skipped: they go with it).
+_WALKED = "*[@class or @id or @style or @aria-hidden or @hidden]"
+_ATTRIBUTED = etree.XPath(f"descendant-or-self::{_WALKED}")
+_ATTRIBUTED_BELOW = etree.XPath(f"count(descendant::{_WALKED})")
+_WORD_PRUNED = frozenset(WORD_PRUNED_TAGS)
 
 
-def _may_be_hidden(element, names: str | None, keys: list) -> bool:
+@dataclass
+class _Found:
+    chrome: list  # blocks named by a chrome word, in document order
+    matched: list  # elements a selector matches, in document order
+    hidden: list  # elements that may be hidden
+
+
+def _is_chrome_by_words(element, names: str | None, ident: str | None, words: frozenset[str],
+                        pretest: re.Pattern) -> bool:
+    return (((names and pretest.search(names)) or (ident and pretest.search(ident)))
+            and bool(class_words(element) & words) and not _holds_prose(element))
+
+
+def _may_be_hidden(element, names: str | None) -> bool:
     """A cheap first test for `_hidden`."""
-    if "style" in keys:
-        style = element.get("style")
-        if "none" in style or "hidden" in style:
-            return True
-    return "aria-hidden" in keys or "hidden" in keys or bool(
+    style = element.get("style")
+    if style is not None and ("none" in style or "hidden" in style):
+        return True
+    return element.get("aria-hidden") is not None or element.get("hidden") is not None or bool(
         names and ("hid" in names or "collaps" in names or "d-none" in names))
 
 
-def _walk(root, matcher: Matcher) -> tuple[list, list]:
-    """(elements the selectors match, elements that may be hidden) in one walk over the page,
-    neutralising layout words on the way: pages are large, and every walk costs."""
-    found, hidden = [], []
-    for element in root.iter():
-        keys = element.keys()
-        if not keys or not isinstance(element.tag, str):
-            continue
-        names = element.get("class")
-        if _may_be_hidden(element, names, keys):
-            hidden.append(element)
-        if names is None and "id" not in keys:
+def _walk(root, matcher: Matcher, words: frozenset[str]) -> _Found:
+    """Blocks named by chrome words, elements the selectors match and elements that may be
+    hidden, in one walk over the page, neutralising layout words on the way: pages are large, and
+    every walk costs. Below a block found for removal nothing is looked at (it all goes), unless
+    XPath selectors, which read the classes this walk rewrites, are still to run."""
+    found = _Found([], [], [])
+    pretest = _words_pretest(words) if words else None
+    skip_below = not matcher.xpaths
+    elements = _ATTRIBUTED(root)
+    index, count = 0, len(elements)
+    while index < count:
+        element = elements[index]
+        index += 1
+        names, ident = element.get("class"), element.get("id")
+        doomed = False
+        if pretest is not None and element.tag in _WORD_PRUNED and _is_chrome_by_words(
+                element, names, ident, words, pretest):
+            found.chrome.append(element)
+            doomed = True
+        if _may_be_hidden(element, names):
+            found.hidden.append(element)
+        if names is None and ident is None:
             continue
         if matcher.matches(element):
-            found.append(element)
+            found.matched.append(element)
+            doomed = True
         elif names and _LAYOUT.search(names):
             element.set("class", _LAYOUT.sub(lambda m: LAYOUT_WORDS[m.group(0)], names))
-    return found, hidden
+        if doomed and skip_below:
+            index += int(_ATTRIBUTED_BELOW(element))
+    return found
 
 
 def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = BODY_CHROME_WORDS) -> int:
@@ -272,10 +293,9 @@ def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = BODY_CHROME
     matcher = compile_selectors(PRUNE_SELECTORS + tuple(extra))
     body = tree.find("body")
     root = body if body is not None else tree
-    found = _chrome_by_words(root, words)
-    matched, hidden = _walk(root, matcher)
-    found.extend(matched)
-    for element in hidden:
+    walked = _walk(root, matcher, words)
+    found = walked.chrome + walked.matched
+    for element in walked.hidden:
         if _hidden(element) and _holds_prose(element, UNHIDE_PARAGRAPHS):
             _unhide(element)
     for xpath in matcher.xpaths:
