@@ -17,8 +17,8 @@ from .body import extract_body
 from .boilerplate import Boilerplate, strip_boilerplate
 from .dates import is_future, parse_datetime, to_iso
 from .decode import decode_html
-from .evidence import fold_name
-from .metadata import extract_metadata, jsonld_article
+from .evidence import Page, fold_name
+from .metadata import extract_metadata
 from .pagetype import page_kind
 from .prune import prune
 from .record import Article, Rejection
@@ -122,10 +122,11 @@ def extract_article(
     tree = _parse(html)
     if tree is None:
         return Rejection(url, "malformed_html", "lxml could not build a tree")
-    kind = page_kind(tree, url, jsonld_article(tree) is not None)
+    page = Page(tree, url)  # the metadata evidence, read once for the page kind and the metadata
+    kind = page_kind(tree, url, page.ld_article is not None)
     if kind.reason and not kind.provisional:
         return Rejection(url, "not_article", kind.reason)
-    meta = extract_metadata(tree, {**hints, "now": now}, url=url)
+    meta = extract_metadata(tree, {**hints, "now": now}, url=url, page=page)
     prune(tree, tuple(hints.get("prune") or ()))
     learned = hints.get("boilerplate")
     if learned:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from .authors import (
     TEAM_NAME,
     byline_correction,
@@ -168,6 +170,10 @@ def _in_category_list(link) -> bool:
     return False
 
 
+# the first 40 text nodes of paragraphs, as plain strings (not lxml's "smart" ones)
+_PARAGRAPH_TEXTS = etree.XPath("(//p/text())[position() <= 40]", smart_strings=False)
+
+
 def _language(page: Page, meta: Meta, hints: dict, title: str | None) -> None:
     declared, origin = None, None
     lang = page.tree.get("lang") or page.tree.get("{http://www.w3.org/XML/1998/namespace}lang")
@@ -179,7 +185,7 @@ def _language(page: Page, meta: Meta, hints: dict, title: str | None) -> None:
         declared, origin = page.ld_article["inLanguage"], "jsonld"
     if declared:
         declared = declared.replace("_", "-").split(",")[0].split("-")[0].strip().lower() or None
-    text = " ".join([title or "", page.meta("description") or "", *page.tree.xpath("//p/text()")[:40]])
+    text = " ".join([title or "", page.meta("description") or "", *_PARAGRAPH_TEXTS(page.tree)])
     detected = detect_language(text)
     if detected and declared and script_of(detected) != script_of(declared):
         meta.set("language", detected, "detected")  # an Arabic story on a site declared English
@@ -200,14 +206,15 @@ def _image(page: Page, meta: Meta) -> None:
         meta.set("image", urljoin(page.url, image.strip()) if page.url else image.strip(), origin)
 
 
-def extract_metadata(tree, hints: dict | None = None, url: str | None = None) -> Meta:
+def extract_metadata(tree, hints: dict | None = None, url: str | None = None, page: Page | None = None) -> Meta:
     """Every metadata field we can find in `tree` (an lxml HTML tree, unpruned), with provenance.
 
     `hints` are the spider's (see `extract_article`); `url` is the page's address, used for the
-    site's host name and a date in the path.
+    site's host name and a date in the path. `page`: the tree's evidence when the caller read it
+    already (`Page(tree, url)`), so that meta tags and JSON-LD are read once.
     """
     hints = hints or {}
-    page = Page(tree, url)
+    page = page if page is not None else Page(tree, url)
     meta = Meta()
     _site_name(page, meta)
     title, origin, h1 = choose_title(page, hints)

@@ -134,10 +134,12 @@ class Matcher:
     xpaths: tuple[str, ...]
 
     def matches(self, element) -> bool:
-        ident = element.get("id")
+        return self.matches_names(element.get("class"), element.get("id"))
+
+    def matches_names(self, names: str | None, ident: str | None) -> bool:
+        """`matches` for an element of this class and id attribute."""
         if ident is not None and ident in self.ids:
             return True
-        names = element.get("class")
         if not names:
             return False
         words = names.split()
@@ -221,11 +223,6 @@ def _words_pretest(words: frozenset[str]) -> re.Pattern:
     return re.compile("|".join(sorted(map(re.escape, words))))
 
 
-# The elements the walk looks at: those with an attribute it reads (in document order), and how
-# many of them lie below one element (a removed block's are skipped: they go with it).
-_WALKED = "*[@class or @id or @style or @aria-hidden or @hidden]"
-_ATTRIBUTED = etree.XPath(f"descendant-or-self::{_WALKED}")
-_ATTRIBUTED_BELOW = etree.XPath(f"count(descendant::{_WALKED})")
 _WORD_PRUNED = frozenset(WORD_PRUNED_TAGS)
 
 
@@ -236,19 +233,25 @@ class _Found:
     hidden: list  # elements that may be hidden
 
 
-def _is_chrome_by_words(element, names: str | None, ident: str | None, words: frozenset[str],
-                        pretest: re.Pattern) -> bool:
-    return (((names and pretest.search(names)) or (ident and pretest.search(ident)))
-            and bool(class_words(element) & words) and not _holds_prose(element))
-
-
-def _may_be_hidden(element, names: str | None) -> bool:
+def _may_be_hidden(element, names: str | None, keys: list) -> bool:
     """A cheap first test for `_hidden`."""
-    style = element.get("style")
-    if style is not None and ("none" in style or "hidden" in style):
-        return True
-    return element.get("aria-hidden") is not None or element.get("hidden") is not None or bool(
+    if "style" in keys:
+        style = element.get("style")
+        if "none" in style or "hidden" in style:
+            return True
+    return "aria-hidden" in keys or "hidden" in keys or bool(
         names and ("hid" in names or "collaps" in names or "d-none" in names))
+
+
+def _next_outside(element, root):
+    """The first element after `element` and all below it, in document order, within `root`."""
+    for node in (element, *element.iterancestors()):
+        if node is root:
+            return None
+        following = next(node.itersiblings(etree.Element), None)
+        if following is not None:
+            return following
+    return None
 
 
 def _walk(root, matcher: Matcher, words: frozenset[str]) -> _Found:
@@ -259,28 +262,35 @@ def _walk(root, matcher: Matcher, words: frozenset[str]) -> _Found:
     found = _Found([], [], [])
     pretest = _words_pretest(words) if words else None
     skip_below = not matcher.xpaths
-    elements = _ATTRIBUTED(root)
-    index, count = 0, len(elements)
-    while index < count:
-        element = elements[index]
-        index += 1
+    matches, layout = matcher.matches_names, _LAYOUT.search
+    resume = None  # skipping the elements below a removed block, up to this one
+    for element in root.iter(etree.Element):
+        if resume is not None:
+            if element is not resume:
+                continue
+            resume = None
+        keys = element.keys()
+        if not keys:
+            continue
         names, ident = element.get("class"), element.get("id")
-        doomed = False
-        if pretest is not None and element.tag in _WORD_PRUNED and _is_chrome_by_words(
-                element, names, ident, words, pretest):
-            found.chrome.append(element)
-            doomed = True
-        if _may_be_hidden(element, names):
+        if _may_be_hidden(element, names, keys):
             found.hidden.append(element)
         if names is None and ident is None:
             continue
-        if matcher.matches(element):
+        doomed = False
+        if (pretest is not None and ((names and pretest.search(names)) or (ident and pretest.search(ident)))
+                and element.tag in _WORD_PRUNED and class_words(element) & words and not _holds_prose(element)):
+            found.chrome.append(element)
+            doomed = True
+        if matches(names, ident):
             found.matched.append(element)
             doomed = True
-        elif names and _LAYOUT.search(names):
+        elif names and layout(names):
             element.set("class", _LAYOUT.sub(lambda m: LAYOUT_WORDS[m.group(0)], names))
         if doomed and skip_below:
-            index += int(_ATTRIBUTED_BELOW(element))
+            resume = _next_outside(element, root)
+            if resume is None:
+                break
     return found
 
 
