@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import html as htmllib
 import re
-import threading
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
@@ -17,6 +16,7 @@ from .body import extract_body
 from .boilerplate import Boilerplate, strip_boilerplate
 from .dates import is_future, parse_datetime, to_iso
 from .decode import decode_html
+from .dom import html_parser
 from .evidence import Page, fold_name
 from .metadata import extract_metadata
 from .pagetype import page_kind
@@ -35,8 +35,6 @@ def content_hash(body: str) -> str:
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 _CONTROL_BYTES = bytes([*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
 
 
@@ -48,28 +46,6 @@ def _has_control_chars(html: str) -> bool:
     return len(data.translate(None, _CONTROL_BYTES)) != len(data)
 
 
-class _Parser(lxml.html.HTMLParser):
-    """lxml.html's parser, but every element is a plain HtmlElement, picked in C: lxml.html's own
-    lookup (a Python call each time lxml makes an element's proxy, thousands a page) only adds
-    form-field classes that extraction never uses."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.set_element_class_lookup(etree.ElementDefaultClassLookup(
-            element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
-            pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
-
-
-_PARSERS = threading.local()  # an lxml parser is not to be shared between threads
-
-
-def _parser() -> _Parser:
-    parser = getattr(_PARSERS, "parser", None)
-    if parser is None:
-        parser = _PARSERS.parser = _Parser()
-    return parser
-
-
 def _parse(html: str):
     # lxml refuses str input carrying an XML encoding declaration; strip it.
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html, count=1)
@@ -78,7 +54,7 @@ def _parse(html: str):
     if _has_control_chars(html):
         html = _CONTROL_CHARS.sub("", html)
     try:
-        tree = lxml.html.document_fromstring(html, parser=_parser())
+        tree = lxml.html.document_fromstring(html, parser=html_parser())
     except (etree.ParserError, ValueError):
         return None
     # A page that repeats its <html> leaves the second document beside the root: read it too.

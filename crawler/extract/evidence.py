@@ -15,6 +15,8 @@ from functools import cached_property, lru_cache
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from .dom import squash, token_words, tokens
 from .vocabulary import ARTICLE_FOOTER, CHROME_PHRASES, CHROME_TAGS_IN_ARTICLE, CHROME_WORDS, WRAPPER
 
@@ -168,6 +170,33 @@ class Page:
             if isinstance(value, str):
                 urls.append(value)
         return {_url_key(u) for u in urls}
+
+    # --- classes -----------------------------------------------------------------------------
+
+    @cached_property
+    def classed(self) -> list[tuple[Any, str]]:
+        """Every element of the document with a class, and its class, in document order: what
+        `//*[contains(@class, ...)]` walks, read once (libxml2's `contains` costs a pass each)."""
+        root = self.tree.getroottree().getroot()
+        tops = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
+        return [(element, names) for top in tops if isinstance(top.tag, str)
+                for element in top.iter(etree.Element) if (names := element.get("class"))]
+
+    def with_class(self, *fragments: str) -> list:
+        """Elements whose class contains one of `fragments`, in document order (as
+        `//*[contains(@class, "a") or contains(@class, "b")]`)."""
+        return [element for element, names in self.classed if any(f in names for f in fragments)]
+
+    def links_in_class(self, fragment: str) -> list:
+        """The links below elements whose class contains `fragment`, in document order, once each
+        (as `//*[contains(@class, "a")]//a`)."""
+        links, outer = [], None
+        for element in self.with_class(fragment):
+            if outer is not None and any(a is outer for a in element.iterancestors()):
+                continue  # its links are among the outer one's
+            outer = element
+            links.extend(element.iterdescendants("a"))
+        return links
 
     # --- structure ---------------------------------------------------------------------------
 

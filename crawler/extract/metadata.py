@@ -67,7 +67,7 @@ def _site_name(page: Page, meta: Meta) -> None:
     meta.set("site_name", page.meta("application-name"), "meta")
     if "site_name" in meta.values:
         return  # the page's site title below would not be taken: no need to look for it
-    titles = page.tree.xpath('(//*[contains(@class, "wp-block-site-title") or contains(@class, "site-title")])[1]')
+    titles = page.with_class("wp-block-site-title", "site-title")[:1]
     if titles:
         meta.set("site_name", squash("".join(titles[0].itertext())) or None, "html")
 
@@ -145,12 +145,10 @@ def _terms(page: Page, meta: Meta, hints: dict) -> None:
         name = squash("".join(link.itertext()))
         if name:
             (categories if "category" in rel or _in_category_list(link) else tags).append(name)
-    for path, bucket, name in (('//*[contains(@class, "taxonomy-category")]//a', categories, "categories"),
-                               ('//*[contains(@class, "cat-links")]//a', categories, "categories"),
-                               ('//*[contains(@class, "taxonomy-post_tag")]//a', tags, "tags"),
-                               ('//*[contains(@class, "tags-links")]//a', tags, "tags")):
+    for fragment, bucket, name in (("taxonomy-category", categories, "categories"), ("cat-links", categories, "categories"),
+                                   ("taxonomy-post_tag", tags, "tags"), ("tags-links", tags, "tags")):
         if not bucket and name not in meta.values:  # (a field set already keeps its value)
-            bucket.extend(squash("".join(a.itertext())) for a in page.tree.xpath(path) if not page.in_chrome(a))
+            bucket.extend(squash("".join(a.itertext())) for a in page.links_in_class(fragment) if not page.in_chrome(a))
     meta.set("categories", list(dict.fromkeys(c for c in categories if c)), "html")
     meta.set("tags", list(dict.fromkeys(t for t in tags if t)), "html")
     meta.set("categories", list(hints.get("categories") or []), origin)
