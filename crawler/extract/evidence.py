@@ -185,6 +185,9 @@ class Page:
     def with_class(self, *fragments: str) -> list:
         """Elements whose class contains one of `fragments`, in document order (as
         `//*[contains(@class, "a") or contains(@class, "b")]`)."""
+        if len(fragments) == 1:
+            fragment = fragments[0]
+            return [element for element, names in self.classed if fragment in names]
         return [element for element, names in self.classed if any(f in names for f in fragments)]
 
     def links_in_class(self, fragment: str) -> list:
@@ -321,7 +324,7 @@ def in_teaser(element, h1=None) -> bool:
 
 def fold_name(text: str) -> str:
     """Letters and digits only, lower-case: 'The Texas-Newsroom' -> 'thetexasnewsroom'."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return "".join(filter(str.isalnum, text.casefold()))
 
 
 def _url_key(url: str) -> str:
