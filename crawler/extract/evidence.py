@@ -30,7 +30,9 @@ SECTION_LINKS = (
     'or contains(@href, "/topics/") or not(ancestor::article) and (ancestor::nav or ancestor::header '
     'or ancestor::footer or ancestor::ul[contains(@class, "menu") or contains(@id, "menu")])]'
 )
-@lru_cache(maxsize=4096)
+
+
+@lru_cache(maxsize=4096)  # class and id tokens repeat on a page and across a site's pages
 def chrome_token(token: str) -> bool:
     """Is this class or id token the name of a chrome block?"""
     if WRAPPER.search(token):

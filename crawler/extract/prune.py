@@ -287,7 +287,7 @@ def _walk(root, matcher: Matcher, words: frozenset[str]) -> _Found:
             doomed = True
         elif names and layout(names):
             element.set("class", _LAYOUT.sub(lambda m: LAYOUT_WORDS[m.group(0)], names))
-        if doomed and skip_below:
+        if doomed and skip_below and element is not root:  # (a root that cannot be removed is walked)
             resume = _next_outside(element, root)
             if resume is None:
                 break
