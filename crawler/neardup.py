@@ -115,14 +115,16 @@ def signature(text: str, params: Params = DEFAULT) -> Signature | None:
     if not found:
         return None
     a, b = _permutations(params.num_perm, params.seed)
-    hv = np.fromiter(map(zlib.crc32, found), dtype=np.uint32, count=len(found)).reshape(-1, 1)
+    hv = np.fromiter(map(zlib.crc32, found), dtype=np.uint32, count=len(found))
     s1, m1, s2, m2, s3 = _FMIX32
-    hv = hv ^ (hv >> s1)
-    hv = hv * m1
-    hv = hv ^ (hv >> s2)
-    hv = hv * m2
-    hv = hv ^ (hv >> s3)
-    return (hv * a + b).min(axis=0)
+    hv ^= hv >> s1
+    hv *= m1
+    hv ^= hv >> s2
+    hv *= m2
+    hv ^= hv >> s3
+    permuted = np.multiply.outer(a, hv)  # one row per permutation: the minimum runs along rows
+    permuted += b[:, None]
+    return permuted.min(axis=1)
 
 
 def bands(sig: Signature, params: Params = DEFAULT) -> list[tuple[int, int]]:

@@ -16,8 +16,9 @@ from .body import extract_body
 from .boilerplate import Boilerplate, strip_boilerplate
 from .dates import is_future, parse_datetime, to_iso
 from .decode import decode_html
-from .evidence import fold_name
-from .metadata import extract_metadata, jsonld_article
+from .dom import html_parser
+from .evidence import Page, fold_name
+from .metadata import extract_metadata
 from .pagetype import page_kind
 from .prune import prune
 from .record import Article, Rejection
@@ -34,6 +35,15 @@ def content_hash(body: str) -> str:
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
+
+
+def _has_control_chars(html: str) -> bool:
+    """Does `html` hold a character of _CONTROL_CHARS? Asked of its UTF-8 bytes, where ASCII
+    characters are their own bytes and no other character has a byte below 0x80: three times
+    faster than the regular expression's search."""
+    data = html.encode("utf-8", "surrogatepass")
+    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
 
 
 def _parse(html: str):
@@ -41,9 +51,10 @@ def _parse(html: str):
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html, count=1)
     # NUL and other C0 control characters are not text (binary junk, broken encodings) and make
     # lxml's element API refuse strings later on: drop them here, once.
-    html = _CONTROL_CHARS.sub("", html)
+    if _has_control_chars(html):
+        html = _CONTROL_CHARS.sub("", html)
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(html, parser=html_parser())
     except (etree.ParserError, ValueError):
         return None
     # A page that repeats its <html> leaves the second document beside the root: read it too.
@@ -87,10 +98,11 @@ def extract_article(
     tree = _parse(html)
     if tree is None:
         return Rejection(url, "malformed_html", "lxml could not build a tree")
-    kind = page_kind(tree, url, jsonld_article(tree) is not None)
+    page = Page(tree, url)  # the metadata evidence, read once for the page kind and the metadata
+    kind = page_kind(tree, url, page.ld_article is not None)
     if kind.reason and not kind.provisional:
         return Rejection(url, "not_article", kind.reason)
-    meta = extract_metadata(tree, {**hints, "now": now}, url=url)
+    meta = extract_metadata(tree, {**hints, "now": now}, url=url, page=page)
     prune(tree, tuple(hints.get("prune") or ()))
     learned = hints.get("boilerplate")
     if learned:

@@ -15,12 +15,11 @@ import math
 import re
 from dataclasses import dataclass
 
-import lxml.html
 import trafilatura
 from lxml import etree
 from trafilatura.settings import Document
 
-from .dom import squash
+from .dom import html_parser, squash
 from .prose import chrome, prose_and_paragraphs
 from .prune import remove
 from .render import Block, render
@@ -63,7 +62,7 @@ def _read(tree, url: str, **mode) -> Reading:
     body = tree.find("body")
     page = tree
     if body is not None:
-        page = lxml.html.Element("html")
+        page = html_parser().makeelement("html")  # of the tree's parser: elements stay plain HtmlElements
         page.append(body)
     try:
         document = _bare_extraction(page, url, mode)

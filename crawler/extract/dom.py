@@ -1,9 +1,13 @@
-"""Small helpers over lxml elements that every extraction module shares: whitespace squashed
-one way, an element's class and id read one way, class and id tokens split into words one way."""
+"""Small helpers over lxml elements that every extraction module shares: the HTML parser, whitespace
+squashed one way, an element's class and id read one way, class and id tokens split into words one way."""
 
 from __future__ import annotations
 
 import re
+import threading
+
+import lxml.html
+from lxml import etree
 
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 # a class or id token's words: split at anything not a letter or digit, and at case changes
@@ -37,3 +41,26 @@ def token_words(token: str) -> list[str]:
 def class_words(element) -> set[str]:
     """The words of all of an element's class and id tokens."""
     return {w for token in tokens(element) for w in token_words(token)}
+
+
+class _Parser(lxml.html.HTMLParser):
+    """lxml.html's parser, but every element is a plain HtmlElement, its class picked in C:
+    lxml.html's own lookup (a Python call each time lxml makes an element's proxy, thousands a
+    page, also in trafilatura) only adds form-field classes that extraction never uses."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.set_element_class_lookup(etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
+
+
+_PARSERS = threading.local()  # an lxml parser is not to be shared between threads
+
+
+def html_parser() -> lxml.html.HTMLParser:
+    """The parser extraction builds its trees (and new elements of them) with, one per thread."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = _Parser()
+    return parser

@@ -11,9 +11,11 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Iterator
 from urllib.parse import urlsplit
+
+from lxml import etree
 
 from .dom import squash, token_words, tokens
 from .vocabulary import ARTICLE_FOOTER, CHROME_PHRASES, CHROME_TAGS_IN_ARTICLE, CHROME_WORDS, WRAPPER
@@ -28,6 +30,9 @@ SECTION_LINKS = (
     'or contains(@href, "/topics/") or not(ancestor::article) and (ancestor::nav or ancestor::header '
     'or ancestor::footer or ancestor::ul[contains(@class, "menu") or contains(@id, "menu")])]'
 )
+
+
+@lru_cache(maxsize=4096)  # class and id tokens repeat on a page and across a site's pages
 def chrome_token(token: str) -> bool:
     """Is this class or id token the name of a chrome block?"""
     if WRAPPER.search(token):
@@ -168,6 +173,36 @@ class Page:
                 urls.append(value)
         return {_url_key(u) for u in urls}
 
+    # --- classes -----------------------------------------------------------------------------
+
+    @cached_property
+    def classed(self) -> list[tuple[Any, str]]:
+        """Every element of the document with a class, and its class, in document order: what
+        `//*[contains(@class, ...)]` walks, read once (libxml2's `contains` costs a pass each)."""
+        root = self.tree.getroottree().getroot()
+        tops = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
+        return [(element, names) for top in tops if isinstance(top.tag, str)
+                for element in top.iter(etree.Element) if (names := element.get("class"))]
+
+    def with_class(self, *fragments: str) -> list:
+        """Elements whose class contains one of `fragments`, in document order (as
+        `//*[contains(@class, "a") or contains(@class, "b")]`)."""
+        if len(fragments) == 1:
+            fragment = fragments[0]
+            return [element for element, names in self.classed if fragment in names]
+        return [element for element, names in self.classed if any(f in names for f in fragments)]
+
+    def links_in_class(self, fragment: str) -> list:
+        """The links below elements whose class contains `fragment`, in document order, once each
+        (as `//*[contains(@class, "a")]//a`)."""
+        links, outer = [], None
+        for element in self.with_class(fragment):
+            if outer is not None and any(a is outer for a in element.iterancestors()):
+                continue  # its links are among the outer one's
+            outer = element
+            links.extend(element.iterdescendants("a"))
+        return links
+
     # --- structure ---------------------------------------------------------------------------
 
     def in_chrome(self, element) -> bool:
@@ -291,7 +326,7 @@ def in_teaser(element, h1=None) -> bool:
 
 def fold_name(text: str) -> str:
     """Letters and digits only, lower-case: 'The Texas-Newsroom' -> 'thetexasnewsroom'."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return "".join(filter(str.isalnum, text.casefold()))
 
 
 def _url_key(url: str) -> str:

@@ -23,7 +23,9 @@ SCRIPTS = (
     ("zh", "\u4e00-\u9fff"),
 )
 _SCRIPT_RES = [(lang, re.compile(f"[{chars}]")) for lang, chars in SCRIPTS]
-_LETTER = re.compile(r"[^\W\d_]")
+# any of the scripts above: one pass over the text finds the characters the counts are taken on
+_ANY_SCRIPT = re.compile("[" + "".join(chars for _, chars in SCRIPTS) + "]")
+_WORDS = re.compile(r"[^\W\d_]+")
 # Within a script, letters that mark one language of it.
 REFINE = {"ar": (("fa", "پچژگکی"), ("ur", "ٹڈڑںےہ")), "ru": (("uk", "іїєґ"), ("bg", "ъ"))}
 STOPWORDS = {
@@ -51,21 +53,28 @@ def script_of(lang: str) -> str:
 
 def detect_language(text: str) -> str | None:
     """An ISO 639-1 code for `text`, or None when there is too little to tell."""
-    letters = _LETTER.findall(text)
-    if len(letters) < 20:
+    runs = _WORDS.findall(text)
+    letters = sum(map(len, runs))  # letters, counted in runs rather than one by one
+    if letters < 20:
         return None
+    scripted = "".join(_ANY_SCRIPT.findall(text))
     counts = Counter()
     for lang, pattern in _SCRIPT_RES:
-        counts[lang] = len(pattern.findall(text))
+        counts[lang] = len(pattern.findall(scripted)) if scripted else 0
     lang, found = counts.most_common(1)[0]
-    if found > 0.5 * len(letters):
-        if lang == "zh" and counts["ja"] > 0.05 * len(letters):
+    if found > 0.5 * letters:
+        if lang == "zh" and counts["ja"] > 0.05 * letters:
             return "ja"
         for code, marks in REFINE.get(lang, ()):
             if sum(text.count(ch) for ch in marks) > 0.02 * found:
                 return code
         return lang
-    words = Counter(w.lower() for w in re.findall(r"[^\W\d_]+", text))
+    # lower-cased at once, a text splits into the same words lower-cased one by one, but where
+    # "İ" becomes "i" and a combining dot, or a "Σ" reads as final or not by what follows it
+    if "\u0130" in text or "\u03a3" in text:
+        words = Counter(w.lower() for w in runs)
+    else:
+        words = Counter(" ".join(runs).lower().split())
     scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOP.items()}
     best = max(scores, key=scores.get)
     total = sum(words.values())

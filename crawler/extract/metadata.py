@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from .authors import (
     TEAM_NAME,
     byline_correction,
@@ -63,7 +65,9 @@ def _site_name(page: Page, meta: Meta) -> None:
         if "website" in types_of(node) and isinstance(node.get("name"), str):
             meta.set("site_name", squash(unescape(node["name"])), "jsonld")
     meta.set("site_name", page.meta("application-name"), "meta")
-    titles = page.tree.xpath('(//*[contains(@class, "wp-block-site-title") or contains(@class, "site-title")])[1]')
+    if "site_name" in meta.values:
+        return  # the page's site title below would not be taken: no need to look for it
+    titles = page.with_class("wp-block-site-title", "site-title")[:1]
     if titles:
         meta.set("site_name", squash("".join(titles[0].itertext())) or None, "html")
 
@@ -131,6 +135,8 @@ def _terms(page: Page, meta: Meta, hints: dict) -> None:
     article = page.ld_article or {}
     meta.set("categories", list(dict.fromkeys(_ld_terms(article.get("articleSection")))), "jsonld")
     meta.set("tags", list(dict.fromkeys(_ld_terms(article.get("keywords")))), "jsonld")
+    if "categories" in meta.values and "tags" in meta.values:
+        return  # the links below, and the hints, would not be taken: no need to read them
     categories, tags = [], []
     for link in page.tree.xpath('//a[@rel]'):
         rel = link.get("rel", "").split()
@@ -139,12 +145,10 @@ def _terms(page: Page, meta: Meta, hints: dict) -> None:
         name = squash("".join(link.itertext()))
         if name:
             (categories if "category" in rel or _in_category_list(link) else tags).append(name)
-    for path, bucket in (('//*[contains(@class, "taxonomy-category")]//a', categories),
-                         ('//*[contains(@class, "cat-links")]//a', categories),
-                         ('//*[contains(@class, "taxonomy-post_tag")]//a', tags),
-                         ('//*[contains(@class, "tags-links")]//a', tags)):
-        if not bucket:
-            bucket.extend(squash("".join(a.itertext())) for a in page.tree.xpath(path) if not page.in_chrome(a))
+    for fragment, bucket, name in (("taxonomy-category", categories, "categories"), ("cat-links", categories, "categories"),
+                                   ("taxonomy-post_tag", tags, "tags"), ("tags-links", tags, "tags")):
+        if not bucket and name not in meta.values:  # (a field set already keeps its value)
+            bucket.extend(squash("".join(a.itertext())) for a in page.links_in_class(fragment) if not page.in_chrome(a))
     meta.set("categories", list(dict.fromkeys(c for c in categories if c)), "html")
     meta.set("tags", list(dict.fromkeys(t for t in tags if t)), "html")
     meta.set("categories", list(hints.get("categories") or []), origin)
@@ -164,6 +168,10 @@ def _in_category_list(link) -> bool:
     return False
 
 
+# the first 40 text nodes of paragraphs, as plain strings (not lxml's "smart" ones)
+_PARAGRAPH_TEXTS = etree.XPath("(//p/text())[position() <= 40]", smart_strings=False)
+
+
 def _language(page: Page, meta: Meta, hints: dict, title: str | None) -> None:
     declared, origin = None, None
     lang = page.tree.get("lang") or page.tree.get("{http://www.w3.org/XML/1998/namespace}lang")
@@ -175,7 +183,7 @@ def _language(page: Page, meta: Meta, hints: dict, title: str | None) -> None:
         declared, origin = page.ld_article["inLanguage"], "jsonld"
     if declared:
         declared = declared.replace("_", "-").split(",")[0].split("-")[0].strip().lower() or None
-    text = " ".join([title or "", page.meta("description") or "", *page.tree.xpath("//p/text()")[:40]])
+    text = " ".join([title or "", page.meta("description") or "", *_PARAGRAPH_TEXTS(page.tree)])
     detected = detect_language(text)
     if detected and declared and script_of(detected) != script_of(declared):
         meta.set("language", detected, "detected")  # an Arabic story on a site declared English
@@ -196,14 +204,15 @@ def _image(page: Page, meta: Meta) -> None:
         meta.set("image", urljoin(page.url, image.strip()) if page.url else image.strip(), origin)
 
 
-def extract_metadata(tree, hints: dict | None = None, url: str | None = None) -> Meta:
+def extract_metadata(tree, hints: dict | None = None, url: str | None = None, page: Page | None = None) -> Meta:
     """Every metadata field we can find in `tree` (an lxml HTML tree, unpruned), with provenance.
 
     `hints` are the spider's (see `extract_article`); `url` is the page's address, used for the
-    site's host name and a date in the path.
+    site's host name and a date in the path. `page`: the tree's evidence when the caller read it
+    already (`Page(tree, url)`), so that meta tags and JSON-LD are read once.
     """
     hints = hints or {}
-    page = Page(tree, url)
+    page = page if page is not None else Page(tree, url)
     meta = Meta()
     _site_name(page, meta)
     title, origin, h1 = choose_title(page, hints)

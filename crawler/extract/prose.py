@@ -32,7 +32,7 @@ def chrome(root) -> list:
         if element.tag not in CHROME_TAGS_IN_ARTICLE and any(
                 a.tag in ("article", "main") for a in element.iterancestors()):
             continue  # the story's own header, footer or form
-        if element.find(".//article") is not None or element.find(".//main") is not None:
+        if next(element.iterdescendants("article", "main"), None) is not None:
             continue
         if len(element.text_content()) > CHROME_MAX_SHARE * whole:
             continue

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cssselect import GenericTranslator, SelectorError
+from lxml import etree
 
 from .dom import class_words, squash
 from .prose import PROSE_PARAGRAPH
@@ -133,10 +134,12 @@ class Matcher:
     xpaths: tuple[str, ...]
 
     def matches(self, element) -> bool:
-        ident = element.get("id")
+        return self.matches_names(element.get("class"), element.get("id"))
+
+    def matches_names(self, names: str | None, ident: str | None) -> bool:
+        """`matches` for an element of this class and id attribute."""
         if ident is not None and ident in self.ids:
             return True
-        names = element.get("class")
         if not names:
             return False
         words = names.split()
@@ -220,17 +223,14 @@ def _words_pretest(words: frozenset[str]) -> re.Pattern:
     return re.compile("|".join(sorted(map(re.escape, words))))
 
 
-def _chrome_by_words(root, words: frozenset[str]) -> list:
-    if not words:
-        return []
-    pretest = _words_pretest(words)
-    found = []
-    for element in root.iter(*WORD_PRUNED_TAGS):
-        names, ident = element.get("class"), element.get("id")
-        if (names and pretest.search(names)) or (ident and pretest.search(ident)):
-            if class_words(element) & words and not _holds_prose(element):
-                found.append(element)
-    return found
+_WORD_PRUNED = frozenset(WORD_PRUNED_TAGS)
+
+
+@dataclass
+class _Found:
+    chrome: list  # blocks named by a chrome word, in document order
+    matched: list  # elements a selector matches, in document order
+    hidden: list  # elements that may be hidden
 
 
 def _may_be_hidden(element, names: str | None, keys: list) -> bool:
@@ -243,24 +243,55 @@ def _may_be_hidden(element, names: str | None, keys: list) -> bool:
         names and ("hid" in names or "collaps" in names or "d-none" in names))
 
 
-def _walk(root, matcher: Matcher) -> tuple[list, list]:
-    """(elements the selectors match, elements that may be hidden) in one walk over the page,
-    neutralising layout words on the way: pages are large, and every walk costs."""
-    found, hidden = [], []
-    for element in root.iter():
+def _next_outside(element, root):
+    """The first element after `element` and all below it, in document order, within `root`."""
+    for node in (element, *element.iterancestors()):
+        if node is root:
+            return None
+        following = next(node.itersiblings(etree.Element), None)
+        if following is not None:
+            return following
+    return None
+
+
+def _walk(root, matcher: Matcher, words: frozenset[str]) -> _Found:
+    """Blocks named by chrome words, elements the selectors match and elements that may be
+    hidden, in one walk over the page, neutralising layout words on the way: pages are large, and
+    every walk costs. Below a block found for removal nothing is looked at (it all goes), unless
+    XPath selectors, which read the classes this walk rewrites, are still to run."""
+    found = _Found([], [], [])
+    pretest = _words_pretest(words) if words else None
+    skip_below = not matcher.xpaths
+    matches, layout = matcher.matches_names, _LAYOUT.search
+    resume = None  # skipping the elements below a removed block, up to this one
+    for element in root.iter(etree.Element):
+        if resume is not None:
+            if element is not resume:
+                continue
+            resume = None
         keys = element.keys()
-        if not keys or not isinstance(element.tag, str):
+        if not keys:
             continue
-        names = element.get("class")
+        names, ident = element.get("class"), element.get("id")
         if _may_be_hidden(element, names, keys):
-            hidden.append(element)
-        if names is None and "id" not in keys:
+            found.hidden.append(element)
+        if names is None and ident is None:
             continue
-        if matcher.matches(element):
-            found.append(element)
-        elif names and _LAYOUT.search(names):
+        doomed = False
+        if (pretest is not None and ((names and pretest.search(names)) or (ident and pretest.search(ident)))
+                and element.tag in _WORD_PRUNED and class_words(element) & words and not _holds_prose(element)):
+            found.chrome.append(element)
+            doomed = True
+        if matches(names, ident):
+            found.matched.append(element)
+            doomed = True
+        elif names and layout(names):
             element.set("class", _LAYOUT.sub(lambda m: LAYOUT_WORDS[m.group(0)], names))
-    return found, hidden
+        if doomed and skip_below and element is not root:  # (a root that cannot be removed is walked)
+            resume = _next_outside(element, root)
+            if resume is None:
+                break
+    return found
 
 
 def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = BODY_CHROME_WORDS) -> int:
@@ -272,10 +303,9 @@ def prune(tree, extra: tuple[str, ...] = (), words: frozenset[str] = BODY_CHROME
     matcher = compile_selectors(PRUNE_SELECTORS + tuple(extra))
     body = tree.find("body")
     root = body if body is not None else tree
-    found = _chrome_by_words(root, words)
-    matched, hidden = _walk(root, matcher)
-    found.extend(matched)
-    for element in hidden:
+    walked = _walk(root, matcher, words)
+    found = walked.chrome + walked.matched
+    for element in walked.hidden:
         if _hidden(element) and _holds_prose(element, UNHIDE_PARAGRAPHS):
             _unhide(element)
     for xpath in matcher.xpaths:
