@@ -50,11 +50,6 @@ class Meta:
         self.provenance[name] = origin or "html"
 
 
-def jsonld_article(tree) -> dict | None:
-    """The page's JSON-LD node typed as an article (NewsArticle, BlogPosting, ...), if any."""
-    return Page(tree).ld_article
-
-
 def _site_name(page: Page, meta: Meta) -> None:
     meta.set("site_name", page.meta("og:site_name"), "meta")
     for node in page.ld_articles[:1]:
