@@ -25,7 +25,25 @@ from news_site import NewsSite
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class SlowSite:
+class StoryFetches:
+    """Fetches counted per (User-Agent, path) by a test site: `fetches`, `stories` (story paths)
+    and `lock` are the site's."""
+
+    fetches: Counter
+    stories: set[str]
+    lock: threading.Lock
+
+    def fetched(self, agent: str | None = None) -> Counter:
+        """Fetches per story path (by one User-Agent, or all)."""
+        with self.lock:
+            counts: Counter = Counter()
+            for (who, path), n in self.fetches.items():
+                if path in self.stories and (agent is None or who == agent):
+                    counts[path] += n
+            return counts
+
+
+class SlowSite(StoryFetches):
     """NewsSite pages answered after `latency` seconds; fetches counted per (User-Agent, path),
     and the paths each User-Agent has in flight right now."""
 
@@ -70,15 +88,6 @@ class SlowSite:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.stories = {story["path"] for story in site.stories}
-
-    def fetched(self, agent: str | None = None) -> Counter:
-        """Fetches per story path (by one User-Agent, or all)."""
-        with self.lock:
-            counts: Counter = Counter()
-            for (who, path), n in self.fetches.items():
-                if path in self.stories and (agent is None or who == agent):
-                    counts[path] += n
-            return counts
 
 
 class Subprocess:

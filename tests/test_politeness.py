@@ -15,10 +15,10 @@ import pytest
 from conftest import run_crawl
 from news_site import NewsSite
 from route_server import Answer, serve_routes
-from test_frontier import Worker, Writer, wait_until  # workers and the crawl's one writer
+from test_frontier import StoryFetches, Worker, Writer, wait_until  # workers and the crawl's one writer
 
 
-class CountingSite:
+class CountingSite(StoryFetches):
     """A NewsSite (with dead links: pages that answer 404) served after `latency` seconds a
     request; counts requests in flight at once (`peak`), fetches per (User-Agent, path), and the
     start times of requests. With `sitemaps`, the home page links nowhere and the stories are
@@ -82,15 +82,6 @@ class CountingSite:
             with self.lock:
                 self.in_flight -= 1
                 self.done[agent, path] += 1
-
-    def fetched(self, agent: str | None = None) -> Counter:
-        """Fetches per story path (by one User-Agent, or all)."""
-        with self.lock:
-            counts: Counter = Counter()
-            for (who, path), n in self.fetches.items():
-                if path in self.stories and (agent is None or who == agent):
-                    counts[path] += n
-            return counts
 
     def count(self, predicate) -> int:
         with self.lock:
