@@ -152,8 +152,9 @@ class BandIndex:
     """In-memory LSH index of the most recent `capacity` signatures, by key.
 
     The cluster pipeline keeps the items of the running crawl here until the store has them;
-    the oldest entries are forgotten first. A band is kept as one int (its hash and number), and a
-    bucket holding one key as that key: about 4 KB an entry, not 10."""
+    the oldest entries are forgotten first (`dropped` is True once one was). A band is kept as
+    one int (its hash and number), and a bucket holding one key as that key: about 4 KB an entry,
+    not 10."""
 
     def __init__(self, params: Params = DEFAULT, capacity: int = 10_000) -> None:
         self.params = params
@@ -161,6 +162,7 @@ class BandIndex:
         self.buckets: dict[int, Hashable | list[Hashable]] = {}  # band -> key, or keys when several
         # oldest first: key -> (signature, its bands as ints, payload)
         self.entries: dict[Hashable, tuple[Signature, tuple[int, ...], object]] = {}
+        self.dropped = False  # an entry was forgotten: the capacity was reached
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -198,6 +200,7 @@ class BandIndex:
                 buckets[band] = [held, key]
         while len(self.entries) > self.capacity:
             self.remove(next(iter(self.entries)))
+            self.dropped = True
 
     def remove(self, key: Hashable) -> None:
         _, band_ints, _ = self.entries.pop(key)

@@ -42,17 +42,6 @@ class StoreReads(Protocol):
     async def cluster_of(self, url: str) -> int | None: ...
 
 
-class RecentBands(neardup.BandIndex):
-    """The in-run band index; `dropped` once it let an article go (its capacity reached)."""
-
-    dropped = False
-
-    def add(self, key: Any, *args: Any, **kwargs: Any) -> None:
-        if key not in self and len(self) >= self.capacity:
-            self.dropped = True
-        super().add(key, *args, **kwargs)
-
-
 class RecentMap(OrderedDict):
     """A dict of at most `capacity` entries, the oldest let go first; `dropped` once any was."""
 
@@ -136,7 +125,7 @@ class Cluster:
         self.stats = stats
         self.params = replace(neardup.DEFAULT, threshold=threshold)
         # this run's latest articles, by url (~4 KB each): older ones are the store's stored candidates
-        self.recent = RecentBands(self.params, capacity=recent)
+        self.recent = neardup.BandIndex(self.params, capacity=recent)
         self.stored_signatures: OrderedDict[int, neardup.Signature | None] = OrderedDict()
 
     async def assign(self, item: CrawledArticle) -> None:

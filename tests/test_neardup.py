@@ -138,6 +138,7 @@ def test_band_index_forgets_its_oldest_entries():
     texts = [path.read_text("utf-8") for path in list(firsts.values())[:4]]
     for n, text in enumerate(texts):
         index.add(n, neardup.signature(text), f"cluster-{n}")
+        assert index.dropped == (n >= 2)  # said once it forgot one (the cluster rule then asks the store)
     assert len(index) == 2 and 0 not in index and index.payload(2) == "cluster-2"
     assert index.best(neardup.signature(texts[0])) is None
     assert index.best(neardup.signature(texts[2]))[:2] == (2, "cluster-2")
