@@ -5,8 +5,8 @@ store's writer, Twisted's pool); glibc's malloc keeps the freed space inside its
 next large string often does not fit, so the process's RSS creeps up with the pages crawled even
 though what it holds stays the same (measured on bench/throughput's 8000-page listing site: 24 of
 50 MB of glibc heap free at the end). `MallocTrim` calls glibc's `malloc_trim(0)` every
-NEWS_MALLOC_TRIM_SECONDS, which hands those free pages back (a few milliseconds a call on the
-reactor thread). Off on other C libraries (no malloc_trim) and with 0.
+NEWS_MALLOC_TRIM_SECONDS, which hands those free pages back (about 1.3 ms a call on the
+reactor thread with 100 MB of page strings held, measured in a test process). Off on other C libraries (no malloc_trim) and with 0.
 """
 
 from __future__ import annotations

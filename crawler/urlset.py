@@ -11,6 +11,7 @@ so a set lives in one process and is never stored or sent.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
@@ -58,7 +59,6 @@ class UrlSet:
 
     def nbytes(self) -> int:
         """Bytes it holds (the array, the set and its ints): for tests and benches."""
-        import sys
         return (self._sorted.buffer_info()[1] * self._sorted.itemsize + sys.getsizeof(self._latest)
                 + sum(sys.getsizeof(key) for key in self._latest))
 
