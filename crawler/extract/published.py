@@ -21,6 +21,9 @@ offsets) is a last-saved stamp: an earlier day shown in the header or by the hea
 A day the story's header shows (unlabelled or "Published"), that the page labels nowhere as an
 update and that its metadata gives neither as published nor as modified, wins over the declared
 one (a story moved to a new site keeps its day on the page; the metadata stamps the move).
+On a page whose metadata is JSON-LD alone (no published meta tag), a header that shows readers
+only the JSON-LD's modified day ("Updated June 10, 2025" or bare) and never its published day
+gives the modified instant: the only day the page states outside its JSON-LD is the later one.
 Dates in another story's teaser (a link card, a short `<article>` card, one of a row of
 `<article>`s) are never the story's.
 """
@@ -349,6 +352,8 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
             # the story's header shows a day its metadata gives neither as published nor as
             # modified (a story moved to a new site, a stale CMS stamp): the day readers see
             published = own
+    if published is not None and published is ld_pub and ld_mod and not meta_pub:
+        published = _shown_update(page, h1, ld_pub, ld_mod, header_pub, header_mod, now) or published
     text_pub, text_mod = _header_text_dates(page, h1) if not published else (None, None)
     published = (
         published
@@ -389,6 +394,29 @@ def _shown_date(page: Page, h1, header_pub: list[Dated], header_mod: list[Dated]
             # the same day in a <time datetime> of the header keeps its hour and offset
             return next((d for d in header_pub if d.moment.date() == dated.moment.date()), dated)
     return None
+
+
+def _shown_update(page: Page, h1, declared: Dated, modified: Dated, header_pub: list[Dated],
+                  header_mod: list[Dated], now: datetime) -> Dated | None:
+    """The JSON-LD's modified instant when the story's header shows readers its day (as "Updated
+    ..." or bare) and nowhere the JSON-LD's published day, on a page that declares no published
+    meta tag: the only date the page states outside its JSON-LD is the later one."""
+    if _days_of(modified) & _days_of(declared):
+        return None
+    text_pub, text_mod = _header_text_dates(page, h1)
+    shown = {d.moment.date() for d in (text_pub, text_mod, *header_pub, *header_mod)
+             if d and not is_future(d.moment, now)}
+    if shown & _days_of(declared) or not shown & _days_of(modified):
+        return None
+    return modified
+
+
+def _days_of(dated: Dated) -> set:
+    """The instant's day as stated, and in UTC when it has an offset."""
+    days = {dated.moment.date()}
+    if dated.moment.tzinfo is not None:
+        days.add(dated.moment.astimezone(timezone.utc).date())
+    return days
 
 
 def _agrees(shown: Dated, declared: Dated, others) -> bool:

@@ -1,0 +1,53 @@
+"""Publish-date rules of issue #17: which of the story's declared days the page shows its readers."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+
+from crawler.extract.metadata import extract_metadata
+
+BODY = "<p>" + "The orchard kept its oldest trees through the dry summer and the frost after it. " * 6 + "</p>"
+URL = "https://orchards.example/guides/keeping-old-trees/"
+
+
+def published(head: str = "", body: str = "") -> str | None:
+    """The published instant `extract_metadata` gives, as ISO text."""
+    tree = lxml.html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+    moment = extract_metadata(tree, {}, url=URL).values.get("published_at")
+    return moment.isoformat() if moment else None
+
+
+def ld(**dates: str) -> str:
+    node = {"@context": "https://schema.org", "@type": "Article", "headline": "Keeping old trees", **dates}
+    return f'<script type="application/ld+json">{json.dumps(node)}</script>'
+
+
+LD = ld(datePublished="2021-03-02T09:15:00+00:00", dateModified="2025-06-10T14:40:00+00:00")
+
+
+def test_json_ld_alone_and_a_header_showing_only_its_update_day_give_that_day():
+    body = ('<article><h1>Keeping old trees</h1><div class="byline"><span>By Ann Lee</span> '
+            '<span>Updated June 10, 2025</span></div>' + BODY + '</article>')
+    assert published(LD, body) == "2025-06-10T14:40:00+00:00"
+    bare = body.replace("Updated June 10, 2025", "June 10, 2025")  # shown without a label
+    assert published(LD, bare) == "2025-06-10T14:40:00+00:00"
+
+
+def test_a_published_meta_tag_keeps_the_declared_day():
+    head = LD + '<meta property="article:published_time" content="2021-03-02T09:15:00+00:00">'
+    body = ('<article><h1>Keeping old trees</h1><div class="byline"><span>Updated June 10, 2025</span></div>'
+            + BODY + '</article>')
+    assert published(head, body) == "2021-03-02T09:15:00+00:00"
+
+
+def test_the_declared_day_shown_anywhere_in_the_header_keeps_it():
+    body = ('<article><h1>Keeping old trees</h1><div class="byline"><span>Published March 2, 2021</span> '
+            '<span>Updated June 10, 2025</span></div>' + BODY + '</article>')
+    assert published(LD, body) == "2021-03-02T09:15:00+00:00"
+
+
+def test_no_date_shown_keeps_the_declared_day():
+    body = '<article><h1>Keeping old trees</h1><div class="byline">By Ann Lee</div>' + BODY + '</article>'
+    assert published(LD, body) == "2021-03-02T09:15:00+00:00"
