@@ -51,3 +51,14 @@ def test_the_declared_day_shown_anywhere_in_the_header_keeps_it():
 def test_no_date_shown_keeps_the_declared_day():
     body = '<article><h1>Keeping old trees</h1><div class="byline">By Ann Lee</div>' + BODY + '</article>'
     assert published(LD, body) == "2021-03-02T09:15:00+00:00"
+
+
+def test_a_headline_outside_any_h1_anchors_the_date_written_under_it():
+    head = '<title>Grafting pears</title><meta property="og:title" content="Grafting pears">'
+    body = ('<div class="title"><span>The Orchard Log</span></div><table><tr><td><fieldset>'
+            '<legend>Grafting pears</legend> 20 December 2025 <div class="body">' + BODY * 3 +
+            '<h1>Step one</h1>' + BODY + '</div></fieldset></td></tr></table>')
+    tree = lxml.html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+    meta = extract_metadata(tree, {}, url=URL)
+    assert meta.values["published_at"].isoformat() == "2025-12-20T00:00:00"
+    assert meta.provenance["published_at"] == "html+naive"  # read under the headline, not guessed

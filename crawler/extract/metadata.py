@@ -32,7 +32,7 @@ from .authors import (
 from .dom import marker, squash
 from .evidence import Page, fold_name, types_of, unescape
 from .language import detect_language, script_of
-from .published import find_dates
+from .published import find_dates, headline_anchor
 from .titles import choose_title
 
 
@@ -212,7 +212,7 @@ def extract_metadata(tree, hints: dict | None = None, url: str | None = None, pa
     _site_name(page, meta)
     title, origin, h1 = choose_title(page, hints)
     meta.set("title", title, origin)
-    published, modified = find_dates(page, hints, h1=h1)
+    published, modified = find_dates(page, hints, h1=headline_anchor(page, title, h1))
     if published:
         meta.set("published_at", published.moment, published.origin)
     if modified:

@@ -5,7 +5,7 @@
 3. hints from the spider (WordPress REST, feed, sitemap);
 4. `<time datetime>` and `itemprop` dates in the article's header or meta line, never in comments,
    related posts, sidebars, body prose or a "today is ..." widget; then a date written by the
-   headline;
+   headline (the element holding the story's title when no `<h1>` does: a `<legend>`, an `<h2>`);
 5. the day in the URL (`/2020/07/28/`);
 6. when the page shows only an update ("Updated April 10, 2025", "Last updated on ..."): that day
    stands in for the published one, unless a picture of the story (its `og:image`, an image in
@@ -37,10 +37,11 @@ from datetime import datetime, timezone
 from typing import Any, Iterator
 
 from htmldate import find_date
+from lxml import etree
 
 from .dates import MONTHS, get_zone, is_future, parse_datetime, parse_human
 from .dom import marker, squash
-from .evidence import Page, in_teaser, iter_text_segments
+from .evidence import Page, fold_name, in_teaser, iter_text_segments
 
 PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "article:published", "og:published_time",
@@ -321,6 +322,22 @@ def detected_day(page: Page, now: datetime | None) -> datetime | None:
     except Exception:  # htmldate must never stop an extraction
         return None
     return parse_datetime(found) if found else None
+
+
+_TITLE_TEXT = etree.XPath("//body//text()[normalize-space(.) = $title]")
+
+
+def headline_anchor(page: Page, title: str | None, h1):
+    """The element dates are looked for around: the headline `h1`, unless it does not carry the
+    story's `title` (a site name, a section heading in the body): then the element whose text is
+    the title (a `<legend>`, an `<h2>`), when the page has one outside links and chrome."""
+    if not title or h1 is not None and fold_name("".join(h1.itertext())) == fold_name(title):
+        return h1
+    for text in _TITLE_TEXT(page.tree, title=squash(title))[:5]:
+        holder = text.getparent()
+        if holder is not None and holder.tag not in ("a", "title", "option", "script") and not page.in_chrome(holder):
+            return holder
+    return h1
 
 
 # --- the cascade ------------------------------------------------------------------------------------
