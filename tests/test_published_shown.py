@@ -35,6 +35,15 @@ def test_json_ld_alone_and_a_header_showing_only_its_update_day_give_that_day():
     assert published(LD, bare) == "2025-06-10T14:40:00+00:00"
 
 
+def test_microdata_alone_counts_as_declared_not_shown():
+    head = '<meta property="article:modified_time" content="2025-06-10T14:40:00+00:00">'
+    body = ('<article itemscope itemtype="https://schema.org/BlogPosting"><h1>Keeping old trees</h1>'
+            '<meta itemprop="datePublished" content="2021-03-02T09:15:00+00:00">'
+            '<div class="byline"><span>Updated <time datetime="2025-06-10">June 10, 2025</time></span></div>'
+            + BODY + '</article>')
+    assert published(head, body) == "2025-06-10T14:40:00+00:00"
+
+
 def test_a_published_meta_tag_keeps_the_declared_day():
     head = LD + '<meta property="article:published_time" content="2021-03-02T09:15:00+00:00">'
     body = ('<article><h1>Keeping old trees</h1><div class="byline"><span>Updated June 10, 2025</span></div>'

@@ -21,9 +21,10 @@ offsets) is a last-saved stamp: an earlier day shown in the header or by the hea
 A day the story's header shows (unlabelled or "Published"), that the page labels nowhere as an
 update and that its metadata gives neither as published nor as modified, wins over the declared
 one (a story moved to a new site keeps its day on the page; the metadata stamps the move).
-On a page whose metadata is JSON-LD alone (no published meta tag), a header that shows readers
-only the JSON-LD's modified day ("Updated June 10, 2025" or bare) and never its published day
-gives the modified instant: the only day the page states outside its JSON-LD is the later one.
+On a page that declares its published date in JSON-LD or microdata only (no `<meta name|property>`
+tag for it), a header that shows readers the declared modified day ("Updated June 10, 2025" or
+bare) and never the published one gives the modified instant: the only day the page shows is
+the later one.
 Dates in another story's teaser (a link card, a short `<article>` card, one of a row of
 `<article>`s) are never the story's.
 """
@@ -186,9 +187,10 @@ def _in_prose(element) -> bool:
     return False
 
 
-def header_dates(page: Page, h1=None) -> tuple[list[Dated], list[Dated]]:
+def header_dates(page: Page, h1=None, shown: bool = False) -> tuple[list[Dated], list[Dated]]:
     """(published, modified) dates shown with the article, in page order; never one in another
-    story's teaser (when the headline `h1` is known)."""
+    story's teaser (when the headline `h1` is known). `shown`: only those readers see (no
+    microdata `<meta itemprop>`)."""
     published: list[Dated] = []
     modified: list[Dated] = []
     neutral: list[Dated] = []
@@ -196,7 +198,7 @@ def header_dates(page: Page, h1=None) -> tuple[list[Dated], list[Dated]]:
     for index, element in enumerate(page.tree.iter()):
         tag = element.tag if isinstance(element.tag, str) else ""
         itemprop = element.get("itemprop") or "" if tag else ""
-        if not tag or tag in ("script", "style", "noscript") or (tag == "meta" and not itemprop):
+        if not tag or tag in ("script", "style", "noscript") or (tag == "meta" and (shown or not itemprop)):
             continue
         is_time = tag == "time" or itemprop in ("datePublished", "dateModified", "dateCreated")
         if not is_time and not (tag in ("span", "div", "p", "abbr", "small", "li") and _DATEISH.search(
@@ -369,8 +371,8 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
             # the story's header shows a day its metadata gives neither as published nor as
             # modified (a story moved to a new site, a stale CMS stamp): the day readers see
             published = own
-    if published is not None and published is ld_pub and ld_mod and not meta_pub:
-        published = _shown_update(page, h1, ld_pub, ld_mod, header_pub, header_mod, now) or published
+    if published is not None and (ld_mod or meta_mod) and not _published_meta_tag(page):
+        published = _shown_update(page, h1, published, (ld_mod, meta_mod), now) or published
     text_pub, text_mod = _header_text_dates(page, h1) if not published else (None, None)
     published = (
         published
@@ -413,19 +415,27 @@ def _shown_date(page: Page, h1, header_pub: list[Dated], header_mod: list[Dated]
     return None
 
 
-def _shown_update(page: Page, h1, declared: Dated, modified: Dated, header_pub: list[Dated],
-                  header_mod: list[Dated], now: datetime) -> Dated | None:
-    """The JSON-LD's modified instant when the story's header shows readers its day (as "Updated
-    ..." or bare) and nowhere the JSON-LD's published day, on a page that declares no published
-    meta tag: the only date the page states outside its JSON-LD is the later one."""
-    if _days_of(modified) & _days_of(declared):
-        return None
+def _published_meta_tag(page: Page) -> bool:
+    """Does the page declare its published date in a `<meta name|property>` tag (not microdata)?"""
+    return any((m.get("property") or m.get("name") or "").strip().lower() in PUBLISHED_META
+               for m in page.tree.iter("meta"))
+
+
+def _shown_update(page: Page, h1, declared: Dated, modified: tuple[Dated | None, ...],
+                  now: datetime) -> Dated | None:
+    """The declared modified instant when the story's header shows readers its day (as "Updated
+    ..." or bare) and nowhere the declared published day, on a page that declares its published
+    date in JSON-LD or microdata only: the only day the page shows is the later one."""
     text_pub, text_mod = _header_text_dates(page, h1)
+    header_pub, header_mod = header_dates(page, h1, shown=True)
     shown = {d.moment.date() for d in (text_pub, text_mod, *header_pub, *header_mod)
              if d and not is_future(d.moment, now)}
-    if shown & _days_of(declared) or not shown & _days_of(modified):
+    if not shown or shown & _days_of(declared):
         return None
-    return modified
+    for dated in modified:
+        if dated and shown & _days_of(dated) and not _days_of(dated) & _days_of(declared):
+            return dated
+    return None
 
 
 def _days_of(dated: Dated) -> set:
