@@ -372,7 +372,7 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
             # modified (a story moved to a new site, a stale CMS stamp): the day readers see
             published = own
     if published is not None and (ld_mod or meta_mod) and not _published_meta_tag(page):
-        published = _shown_update(page, h1, published, (ld_mod, meta_mod), now) or published
+        published = _shown_update(page, h1, published, (ld_mod, meta_mod), header_pub + header_mod, now) or published
     text_pub, text_mod = _header_text_dates(page, h1) if not published else (None, None)
     published = (
         published
@@ -415,6 +415,9 @@ def _shown_date(page: Page, h1, header_pub: list[Dated], header_mod: list[Dated]
     return None
 
 
+_MICRODATA_META = etree.XPath("boolean(//meta[@itemprop])")
+
+
 def _published_meta_tag(page: Page) -> bool:
     """Does the page declare its published date in a `<meta name|property>` tag (not microdata)?"""
     return any((m.get("property") or m.get("name") or "").strip().lower() in PUBLISHED_META
@@ -422,13 +425,14 @@ def _published_meta_tag(page: Page) -> bool:
 
 
 def _shown_update(page: Page, h1, declared: Dated, modified: tuple[Dated | None, ...],
-                  now: datetime) -> Dated | None:
+                  in_header: list[Dated], now: datetime) -> Dated | None:
     """The declared modified instant when the story's header shows readers its day (as "Updated
     ..." or bare) and nowhere the declared published day, on a page that declares its published
     date in JSON-LD or microdata only: the only day the page shows is the later one."""
     text_pub, text_mod = _header_text_dates(page, h1)
-    header_pub, header_mod = header_dates(page, h1, shown=True)
-    shown = {d.moment.date() for d in (text_pub, text_mod, *header_pub, *header_mod)
+    if _MICRODATA_META(page.tree):  # `in_header` holds dates of `<meta itemprop>`: readers see none
+        in_header = [d for dates in header_dates(page, h1, shown=True) for d in dates]
+    shown = {d.moment.date() for d in (text_pub, text_mod, *in_header)
              if d and not is_future(d.moment, now)}
     if not shown or shown & _days_of(declared):
         return None
