@@ -57,6 +57,14 @@ def test_the_declared_day_shown_anywhere_in_the_header_keeps_it():
     assert published(LD, body) == "2021-03-02T09:15:00+00:00"
 
 
+def test_a_published_day_in_the_address_keeps_the_declared_day():
+    body = ('<article><h1>Keeping old trees</h1><div class="byline"><span>Updated June 10, 2025</span></div>'
+            + BODY + '</article>')
+    tree = lxml.html.document_fromstring(f"<html><head>{LD}</head><body>{body}</body></html>")
+    meta = extract_metadata(tree, {}, url="https://orchards.example/2021/03/02/keeping-old-trees/")
+    assert meta.values["published_at"].isoformat() == "2021-03-02T09:15:00+00:00"
+
+
 def test_no_date_shown_keeps_the_declared_day():
     body = '<article><h1>Keeping old trees</h1><div class="byline">By Ann Lee</div>' + BODY + '</article>'
     assert published(LD, body) == "2021-03-02T09:15:00+00:00"

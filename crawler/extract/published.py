@@ -23,8 +23,8 @@ update and that its metadata gives neither as published nor as modified, wins ov
 one (a story moved to a new site keeps its day on the page; the metadata stamps the move).
 On a page that declares its published date in JSON-LD or microdata only (no `<meta name|property>`
 tag for it), a header that shows readers the declared modified day ("Updated June 10, 2025" or
-bare) and never the published one gives the modified instant: the only day the page shows is
-the later one.
+bare) and never the published one (nor does the URL) gives the modified instant: the only day
+the page shows is the later one.
 Dates in another story's teaser (a link card, a short `<article>` card, one of a row of
 `<article>`s) are never the story's.
 """
@@ -434,8 +434,9 @@ def _shown_update(page: Page, h1, declared: Dated, modified: tuple[Dated | None,
         in_header = [d for dates in header_dates(page, h1, shown=True) for d in dates]
     shown = {d.moment.date() for d in (text_pub, text_mod, *in_header)
              if d and not is_future(d.moment, now)}
-    if not shown or shown & _days_of(declared):
-        return None
+    in_url = url_day(page.url)
+    if not shown or shown & _days_of(declared) or in_url and in_url.date() in _days_of(declared):
+        return None  # the page shows the published day (its address states it too: /2024/03/05/)
     for dated in modified:
         if dated and shown & _days_of(dated) and not _days_of(dated) & _days_of(declared):
             return dated
