@@ -160,13 +160,18 @@ class ExtractionPool:
         """crawler.prepare.prepare in a worker: the stored form of the page's story, or a Rejection."""
         return await self.run("prepare", html, url, hints or {}, now)
 
-    async def run(self, name: str, *args: Any):
+    async def run(self, name: str, *args: Any, urgent: bool = False):
+        """The result of TASKS[name](*args), computed in a worker. An `urgent` task (a listing page,
+        whose links the crawl waits for) goes ahead of the queued ones."""
         if name not in TASKS:
             raise ValueError(f"unknown task {name!r} (known: {', '.join(TASKS)})")
         if self.boot_error is not None and not self.workers:
             raise WorkerFailed("worker_crashed", f"no extraction worker started: {self.boot_error!r}")
         task = _Task(next(self.ids), name, args, self.loop.create_future())
-        self.queue.append(task)
+        if urgent:
+            self.queue.appendleft(task)
+        else:
+            self.queue.append(task)
         self._dispatch()
         return await task.future
 

@@ -41,6 +41,32 @@ def test_pool_results_equal_in_process_extraction():
     assert [r.to_dict() for r in results] == [extract_article(PAGE, f"https://s.example/{i}").to_dict() for i in range(6)]
 
 
+def test_an_urgent_page_goes_ahead_of_the_queued_ones():
+    """A listing page, whose links the crawl waits for, is extracted before story pages queued
+    earlier; only the pages already handed to the worker (its pipe) come before it."""
+    async def go():
+        pool = ExtractionPool(1, timeout=30)
+        finished: list[str] = []
+
+        async def page(name: str, urgent: bool = False) -> None:
+            await pool.run("prepare", PAGE, f"https://s.example/{name}", {}, None, urgent=urgent)
+            finished.append(name)
+
+        try:
+            await pool.prepare(PAGE, "https://s.example/warm")
+            stories = [asyncio.ensure_future(page(f"story{i}")) for i in range(8)]
+            await asyncio.sleep(0)  # all eight queued (two of them in the worker's pipe)
+            listing = asyncio.ensure_future(page("listing", urgent=True))
+            await asyncio.gather(*stories, listing)
+        finally:
+            pool.close()
+        return finished
+
+    finished = run(go())
+    assert sorted(finished) == sorted([f"story{i}" for i in range(8)] + ["listing"])
+    assert finished.index("listing") <= ExtractionPool.PREFETCH
+
+
 def test_stuck_worker_is_replaced_and_only_its_page_fails():
     async def go():
         pool = ExtractionPool(1, timeout=0.3)

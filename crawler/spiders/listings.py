@@ -113,6 +113,11 @@ class ListingPolicy:
             return True
         return state.stopped is None and not state.listings and not state.failed
 
+    def likely_listing(self, url: str) -> bool:
+        """True for a URL of a shape seen only as listing pages so far (pagination, archives)."""
+        state = self.shapes.get(url_shape(url))
+        return state is not None and state.pure_listing
+
     def stopped_kind(self, url: str) -> str | None:
         """How the shape of `url` was stopped, or None while it is followed."""
         state = self.shapes.get(url_shape(url))

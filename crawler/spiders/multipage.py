@@ -88,11 +88,13 @@ class StoryParts:
         self.step, self.download, self.stats = step, download, stats
         self.max_parts, self.logger = max_parts, logger
 
-    async def article(self, response: Response, hints: dict, now, source: str | None) -> Article | Rejection:
-        """The page's prepared article, with the bodies of its further parts joined in order."""
+    async def article(self, response: Response, hints: dict, now, source: str | None,
+                      urgent: bool = False) -> Article | Rejection:
+        """The page's prepared article, with the bodies of its further parts joined in order; an
+        `urgent` page (a likely listing, whose links the crawl waits for) is prepared first."""
         parts = part_links(response.text, response.url, response.url) if isinstance(response, TextResponse) else {}
         if 2 not in parts:
-            return await self.step("prepare", response.body, response.url, hints, now)
+            return await self.step("prepare", response.body, response.url, hints, now, urgent=urgent)
         page_hints = {**hints, "min_body_chars": 1}  # the whole story must be long enough, not each part
         first = await self.step("extract_page", response.body, response.url, page_hints, now)
         if not isinstance(first, Article):

@@ -567,7 +567,7 @@ class NewsSpider(scrapy.Spider):
         try:
             result = await StoryParts(self._prepare_step, self.crawler.engine.download_async, self.crawler.stats,
                                       self.settings.getint("NEWS_MAX_STORY_PARTS"), self.logger
-                                      ).article(response, hints, now, site.name)
+                                      ).article(response, hints, now, site.name, urgent=self._waited_for(site, response))
         except WorkerFailed as failure:
             inc(self.crawler.stats, f"extract/{failure.reason}", site.name)
             return self._reject(site, response.url, failure.reason, str(failure), response.status)
@@ -585,12 +585,19 @@ class NewsSpider(scrapy.Spider):
             await self._learn_boilerplate(site, response.body)
         return result
 
-    async def _prepare_step(self, name: str, *args: Any) -> Article | Rejection:
+    async def _prepare_step(self, name: str, *args: Any, urgent: bool = False) -> Article | Rejection:
         """A step of crawler.prepare (crawler.workers.TASKS) in a worker process, or here when
         NEWS_EXTRACT_WORKERS is 0: the same function either way."""
         if self.pool is not None:
-            return await self.pool.run(name, *args)
+            return await self.pool.run(name, *args, urgent=urgent)
         return TASKS[name](*args)
+
+    @staticmethod
+    def _waited_for(site: SiteState, response: Response) -> bool:
+        """A page whose links discovery waits for: the home page, or one of a URL shape seen only
+        as listing pages so far (the next page of an "Older posts" chain). Its extraction goes
+        ahead of the queued story pages, so a long chain is never held up behind them."""
+        return bool(response.meta.get("home")) or site.listings.likely_listing(response.url)
 
     async def _learn_boilerplate(self, site: SiteState, page: bytes) -> None:
         """Learn the blocks a source repeats once enough of its articles were seen; keep them."""
@@ -760,8 +767,9 @@ class NewsSpider(scrapy.Spider):
         for url in urls:
             inc(self.crawler.stats, "discovered/listing", site.name)
             request = self._page_request(site, url, via_listing=True)
-            if url_shape(url) == shape:
+            if url_shape(url) == shape:  # the next page of a listing: discovery, ahead of the stories queued
                 request.meta["depth_reset"] = True
+                request.priority = DISCOVERY_PRIORITY
             yield from self._send(site, request)
 
     def _shape_stopped(self, site: SiteState, url: str, verdict: Verdict) -> None:
