@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import signal
 import threading
 import time
@@ -65,6 +66,16 @@ def _url_of(name: str, args: tuple) -> str:
     return args[0][0].url if name == "prepare_story" else args[1]
 
 
+PRELOAD = ["crawler.prepare"]  # imported once by the forkserver; every worker forks with it loaded
+
+
+def start_forkserver() -> None:
+    """Start the forkserver (which imports the extraction code, ~0.5 s) in a thread now, so that
+    it runs beside the crawl's own start-up; the pool's workers then fork from it at once."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    threading.Thread(target=multiprocessing.forkserver.ensure_running, name="news-forkserver", daemon=True).start()
+
+
 @dataclass
 class _Task:
     id: int
@@ -99,7 +110,7 @@ class ExtractionPool:
         self.timeout = timeout
         self.max_pages_per_worker = max_pages_per_worker  # recycle workers: bounded memory
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["crawler.prepare"])
+        self.context.set_forkserver_preload(PRELOAD)
         self.loop = asyncio.get_event_loop()
         self.queue: deque[_Task] = deque()
         self.ids = itertools.count()
@@ -162,11 +173,14 @@ class ExtractionPool:
 
     async def run(self, name: str, *args: Any, urgent: bool = False):
         """The result of TASKS[name](*args), computed in a worker. An `urgent` task (a listing page,
-        whose links the crawl waits for) goes ahead of the queued ones."""
+        whose links the crawl waits for) goes ahead of the queued ones, and runs here while the
+        workers are still starting."""
         if name not in TASKS:
             raise ValueError(f"unknown task {name!r} (known: {', '.join(TASKS)})")
         if self.boot_error is not None and not self.workers:
             raise WorkerFailed("worker_crashed", f"no extraction worker started: {self.boot_error!r}")
+        if urgent and not any(worker.ready for worker in self.workers):
+            return TASKS[name](*args)  # the workers are still starting: the crawl's first pages do not wait
         task = _Task(next(self.ids), name, args, self.loop.create_future())
         if urgent:
             self.queue.appendleft(task)

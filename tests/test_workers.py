@@ -67,6 +67,25 @@ def test_an_urgent_page_goes_ahead_of_the_queued_ones():
     assert finished.index("listing") <= ExtractionPool.PREFETCH
 
 
+def test_an_urgent_page_does_not_wait_for_the_workers_to_start():
+    """The crawl's home page arrives before the workers have imported the extraction code: it is
+    extracted in the crawl process, with the same result, and the pool then works as usual."""
+    async def go():
+        pool = ExtractionPool(1, timeout=30)
+        try:
+            first = await pool.run("prepare", PAGE, "https://s.example/", {}, None, urgent=True)
+            ready_then = any(worker.ready for worker in pool.workers)
+            later = await pool.prepare(PAGE, "https://s.example/later")
+        finally:
+            pool.close()
+        return first, ready_then, later
+
+    first, ready_then, later = run(go())
+    assert not ready_then
+    assert first.to_dict() == extract_article(PAGE, "https://s.example/").to_dict()
+    assert later.to_dict() == extract_article(PAGE, "https://s.example/later").to_dict()
+
+
 def test_stuck_worker_is_replaced_and_only_its_page_fails():
     async def go():
         pool = ExtractionPool(1, timeout=0.3)
