@@ -116,6 +116,7 @@ class ExtractionPool:
         self.ids = itertools.count()
         self.workers: list[_Worker] = []
         self.replaced = 0
+        self.ran_here = 0  # tasks run in the calling process while no worker was ready
         self.closed = False
         self.boot_error: BaseException | None = None
         # Starting the forkserver (it imports the extraction code) and forking the workers takes
@@ -151,12 +152,9 @@ class ExtractionPool:
         return worker
 
     def _boot_failed(self, exc: BaseException) -> None:
+        """No (further) worker could start: pages asked for from now on, with no worker, are rejected.
+        (None waits in the queue: until a worker is ready, pages are extracted in the calling thread.)"""
         self.boot_error = exc
-        if not self.workers:
-            while self.queue:
-                task = self.queue.popleft()
-                if not task.future.done():
-                    task.future.set_exception(WorkerFailed("worker_crashed", f"no extraction worker started: {exc!r}"))
 
     def _spawn(self) -> _Worker:
         return self._watch(*self._start_process())
@@ -172,14 +170,15 @@ class ExtractionPool:
         return await self.run("prepare", html, url, hints or {}, now)
 
     async def run(self, name: str, *args: Any, urgent: bool = False):
-        """The result of TASKS[name](*args), computed in a worker. An `urgent` task (a listing page,
-        whose links the crawl waits for) goes ahead of the queued ones, and runs here while the
-        workers are still starting."""
+        """The result of TASKS[name](*args), computed in a worker; here, in the calling thread,
+        while no worker is ready yet (the crawl's first pages do not wait ~0.5 s for them). An
+        `urgent` task (a listing page, whose links the crawl waits for) goes ahead of the queued ones."""
         if name not in TASKS:
             raise ValueError(f"unknown task {name!r} (known: {', '.join(TASKS)})")
         if self.boot_error is not None and not self.workers:
             raise WorkerFailed("worker_crashed", f"no extraction worker started: {self.boot_error!r}")
-        if urgent and not any(worker.ready for worker in self.workers):
+        if self.boot_error is None and not any(worker.ready for worker in self.workers):
+            self.ran_here += 1
             return TASKS[name](*args)  # the workers are still starting: the crawl's first pages do not wait
         task = _Task(next(self.ids), name, args, self.loop.create_future())
         if urgent:

@@ -28,16 +28,24 @@ def run(coroutine):
     return asyncio.new_event_loop().run_until_complete(coroutine)
 
 
+async def started(pool: ExtractionPool) -> None:
+    """Until every worker of the pool is up (before that, pages are extracted in this process)."""
+    while len(pool.workers) < pool.size or not all(worker.ready for worker in pool.workers):
+        await asyncio.sleep(0.01)
+
+
 def test_pool_results_equal_in_process_extraction():
     async def go():
         pool = ExtractionPool(2, timeout=30)
         try:
+            await started(pool)
             results = await asyncio.gather(*(pool.prepare(PAGE, f"https://s.example/{i}") for i in range(6)))
         finally:
             pool.close()
-        return results
+        return results, pool.ran_here
 
-    results = run(go())
+    results, ran_here = run(go())
+    assert ran_here == 0
     assert [r.to_dict() for r in results] == [extract_article(PAGE, f"https://s.example/{i}").to_dict() for i in range(6)]
 
 
@@ -53,7 +61,7 @@ def test_an_urgent_page_goes_ahead_of_the_queued_ones():
             finished.append(name)
 
         try:
-            await pool.prepare(PAGE, "https://s.example/warm")
+            await started(pool)
             stories = [asyncio.ensure_future(page(f"story{i}")) for i in range(8)]
             await asyncio.sleep(0)  # all eight queued (two of them in the worker's pipe)
             listing = asyncio.ensure_future(page("listing", urgent=True))
@@ -67,21 +75,22 @@ def test_an_urgent_page_goes_ahead_of_the_queued_ones():
     assert finished.index("listing") <= ExtractionPool.PREFETCH
 
 
-def test_an_urgent_page_does_not_wait_for_the_workers_to_start():
-    """The crawl's home page arrives before the workers have imported the extraction code: it is
-    extracted in the crawl process, with the same result, and the pool then works as usual."""
+def test_the_first_pages_do_not_wait_for_the_workers_to_start():
+    """The crawl's first pages arrive before the workers have imported the extraction code: they
+    are extracted in the crawl process, with the same result, and the pool then works as usual."""
     async def go():
         pool = ExtractionPool(1, timeout=30)
         try:
-            first = await pool.run("prepare", PAGE, "https://s.example/", {}, None, urgent=True)
+            first = await pool.prepare(PAGE, "https://s.example/")
             ready_then = any(worker.ready for worker in pool.workers)
+            await started(pool)
             later = await pool.prepare(PAGE, "https://s.example/later")
         finally:
             pool.close()
-        return first, ready_then, later
+        return first, ready_then, later, pool.ran_here
 
-    first, ready_then, later = run(go())
-    assert not ready_then
+    first, ready_then, later, ran_here = run(go())
+    assert not ready_then and ran_here == 1  # the later page went to the worker
     assert first.to_dict() == extract_article(PAGE, "https://s.example/").to_dict()
     assert later.to_dict() == extract_article(PAGE, "https://s.example/later").to_dict()
 
@@ -90,7 +99,7 @@ def test_stuck_worker_is_replaced_and_only_its_page_fails():
     async def go():
         pool = ExtractionPool(1, timeout=0.3)
         try:
-            await pool.prepare(PAGE, "https://s.example/warm")  # the worker is up: timing starts now
+            await started(pool)  # the worker is up: timing starts now
             slow = asyncio.ensure_future(pool.prepare(SLOW, "https://s.example/slow"))
             queued = asyncio.ensure_future(pool.prepare(PAGE, "https://s.example/queued"))  # waits in its pipe
             with pytest.raises(WorkerFailed) as caught:
@@ -110,7 +119,7 @@ def test_killed_worker_is_replaced_and_only_its_page_fails():
     async def go():
         pool = ExtractionPool(1, timeout=30)
         try:
-            await pool.prepare(PAGE, "https://s.example/warm")
+            await started(pool)
             task = asyncio.ensure_future(pool.prepare(SLOW, "https://s.example/slow"))
             await asyncio.sleep(0.3)
             os.kill(pool.workers[0].process.pid, signal.SIGKILL)  # as the OOM killer would
@@ -135,6 +144,7 @@ def test_pool_returns_records_normalised_with_bands_that_the_pipelines_take_as_t
     async def go():
         pool = ExtractionPool(1, timeout=30)
         try:
+            await started(pool)
             return await pool.prepare(messy, "https://S.example/story?utm_source=x")
         finally:
             pool.close()
@@ -157,14 +167,15 @@ def test_pool_whose_workers_cannot_start_rejects_pages_with_a_reason():
     async def go():
         pool = _NoForkPool(2, timeout=30)
         try:
-            with pytest.raises(WorkerFailed) as waiting:  # queued before the boot thread failed
-                await pool.prepare(PAGE, "https://s.example/1")
+            before = await pool.prepare(PAGE, "https://s.example/1")  # the failure is not known yet
+            await asyncio.sleep(0.2)  # the boot thread's failure reaches the loop
             with pytest.raises(WorkerFailed) as later:
                 await pool.prepare(PAGE, "https://s.example/2")
         finally:
             pool.close()
-        return waiting.value, later.value
+        return before, later.value
 
-    waiting, later = run(go())
-    assert waiting.reason == later.reason == "worker_crashed"
+    before, later = run(go())
+    assert before.title == "Dam repairs finished"  # extracted in this process while the workers were starting
+    assert later.reason == "worker_crashed"
     assert "Resource temporarily unavailable" in str(later)

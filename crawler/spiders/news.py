@@ -216,6 +216,8 @@ class NewsSpider(scrapy.Spider):
         """Stop the extraction workers (the store keeps the HTTP validators at a clean finish)."""
         if self.pool is not None:
             self.pool.close()
+            if self.pool.ran_here:
+                self.crawler.stats.set_value("news/extract/in_crawl_process", self.pool.ran_here)
             self.pool = None
 
     @property
