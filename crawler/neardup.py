@@ -145,23 +145,30 @@ def similarity(a: Signature, b: Signature) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
-_EMPTY = object()
-
-
 class BandIndex:
     """In-memory LSH index of the most recent `capacity` signatures, by key.
 
     The cluster pipeline keeps the items of the running crawl here until the store has them;
-    the oldest entries are forgotten first (`dropped` is True once one was). A band is kept as
-    one int (its hash and number), and a bucket holding one key as that key: about 4 KB an entry,
-    not 10."""
+    the oldest entries are forgotten first (`dropped` is True once one was). Entries live in
+    numpy arrays allocated once for `capacity` (a signature as num_perm uint32, its bands as
+    int64 values, one row of them per band number): ~0.9 KB an entry with the defaults, where a
+    dict of buckets with the bands as Python ints took ~3.7 KB (#19). A lookup compares the
+    query's bands with every entry's at once (~0.04 ms more than the dict for 3,000 entries)."""
 
     def __init__(self, params: Params = DEFAULT, capacity: int = 10_000) -> None:
         self.params = params
         self.capacity = capacity
-        self.buckets: dict[int, Hashable | list[Hashable]] = {}  # band -> key, or keys when several
-        # oldest first: key -> (signature, its bands as ints, payload)
-        self.entries: dict[Hashable, tuple[Signature, tuple[int, ...], object]] = {}
+        self.entries: dict[Hashable, int] = {}  # key -> its row, oldest first
+        # rows are handed out in order, then reused as entries go: np.zeros leaves untouched rows
+        # unallocated by the OS, so a crawl's index costs what it holds
+        self._bands = np.zeros((params.bands, capacity), dtype=np.int64)  # one row a band number
+        self._sigs = np.zeros((capacity, params.num_perm), dtype=np.uint32)
+        self._live = np.zeros(capacity, dtype=bool)
+        self._added = np.zeros(capacity, dtype=np.int64)  # order of addition (ties in candidates)
+        self._keys: list[Hashable] = []
+        self._values: list[object] = []
+        self._free: list[int] = []
+        self._count = 0
         self.dropped = False  # an entry was forgotten: the capacity was reached
 
     def __len__(self) -> int:
@@ -170,61 +177,77 @@ class BandIndex:
     def __contains__(self, key: Hashable) -> bool:
         return key in self.entries
 
-    def _band_ints(self, sig_bands: Iterable[tuple[int, int]]) -> tuple[int, ...]:
-        return tuple(value * self.params.bands + band for band, value in sig_bands)
-
     def payload(self, key: Hashable) -> object:
         """The payload stored with `key` (KeyError when it is not indexed)."""
-        return self.entries[key][2]
+        return self._values[self.entries[key]]
+
+    @property
+    def buckets(self) -> set[int]:
+        """Every band held, as one int (value x bands + band number)."""
+        rows = np.flatnonzero(self._live[:len(self._keys)])
+        return {int(value) * self.params.bands + band for row in rows for band, value in enumerate(self._bands[:, row])}
 
     def bucket(self, band: int) -> list[Hashable]:
-        """The keys filed under one band (as `_band_ints` writes it)."""
-        found = self.buckets.get(band, ())
-        return found if isinstance(found, list) else [found]
+        """The keys filed under one band (as `buckets` writes it), oldest first."""
+        number = band % self.params.bands
+        value = (band - number) // self.params.bands
+        used = len(self._keys)
+        rows = np.flatnonzero(self._live[:used] & (self._bands[number, :used] == value))
+        return [self._keys[row] for row in rows[np.argsort(self._added[rows], kind="stable")]]
 
     def add(self, key: Hashable, sig: Signature, value: object = None,
             sig_bands: list[tuple[int, int]] | None = None) -> None:
         """Index `sig` under `key` with a payload (e.g. the cluster id), replacing an older entry."""
+        if np.shape(sig) != (self.params.num_perm,):
+            raise ValueError("a signature of another size than the index's")
         if key in self.entries:
             self.remove(key)
-        band_ints = self._band_ints(sig_bands if sig_bands is not None else bands(sig, self.params))
-        self.entries[key] = (sig, band_ints, value)
-        buckets = self.buckets
-        for band in band_ints:
-            held = buckets.get(band, _EMPTY)
-            if held is _EMPTY:
-                buckets[band] = key
-            elif isinstance(held, list):
-                held.append(key)
-            else:
-                buckets[band] = [held, key]
-        while len(self.entries) > self.capacity:
+        while len(self.entries) >= self.capacity:
             self.remove(next(iter(self.entries)))
             self.dropped = True
+        if self._free:
+            row = self._free.pop()
+            self._keys[row], self._values[row] = key, value
+        else:
+            row = len(self._keys)
+            self._keys.append(key)
+            self._values.append(value)
+        for band, band_value in (sig_bands if sig_bands is not None else bands(sig, self.params)):
+            self._bands[band, row] = band_value
+        self._sigs[row] = sig
+        self._live[row] = True
+        self._added[row] = self._count
+        self._count += 1
+        self.entries[key] = row
 
     def remove(self, key: Hashable) -> None:
-        _, band_ints, _ = self.entries.pop(key)
-        buckets = self.buckets
-        for band in band_ints:
-            held = buckets.get(band, _EMPTY)
-            if isinstance(held, list):
-                held.remove(key)
-                if len(held) == 1:
-                    buckets[band] = held[0]
-            elif held is not _EMPTY and held == key:
-                del buckets[band]
+        row = self.entries.pop(key)
+        self._live[row] = False
+        self._keys[row] = self._values[row] = None
+        self._free.append(row)
+
+    def _matches(self, sig_bands: Iterable[tuple[int, int]]) -> np.ndarray:
+        """Rows sharing at least one band: most shared bands first, then by the first band shared
+        in the query's order, then the oldest (the order a dict of buckets gave)."""
+        pairs = list(sig_bands)
+        used = len(self._keys)
+        if not pairs or not used:
+            return np.zeros(0, dtype=np.intp)
+        numbers = [band for band, _ in pairs]
+        values = np.array([value for _, value in pairs], dtype=np.int64)
+        held = self._bands[:, :used] if numbers == list(range(self.params.bands)) else self._bands[numbers, :used]
+        found = np.flatnonzero(held == values[:, None])  # band position x used + row, by band first
+        rows = found % used
+        keep = self._live[rows]
+        rows, positions = rows[keep], (found // used)[keep]
+        if not rows.size:
+            return rows
+        unique, first, counts = np.unique(rows, return_index=True, return_counts=True)
+        return unique[np.lexsort((self._added[unique], positions[first], -counts))]
 
     def candidates(self, sig_bands: Iterable[tuple[int, int]]) -> list[Hashable]:
         """Keys that share at least one band, most shared bands first."""
-        counts: dict[Hashable, int] = {}
-        buckets = self.buckets
-        for band in self._band_ints(sig_bands):
-            held = buckets.get(band, _EMPTY)
-            if held is _EMPTY:
-                continue
-            for key in held if isinstance(held, list) else (held,):
-                counts[key] = counts.get(key, 0) + 1
-        return sorted(counts, key=counts.__getitem__, reverse=True)
+        return [self._keys[row] for row in self._matches(sig_bands)]
 
     def best(self, sig: Signature, sig_bands: list[tuple[int, int]] | None = None,
              threshold: float | None = None) -> tuple[Hashable, object, float] | None:
@@ -232,11 +255,10 @@ class BandIndex:
         threshold = self.params.threshold if threshold is None else threshold
         sig_bands = sig_bands if sig_bands is not None else bands(sig, self.params)
         found = None
-        for key in self.candidates(sig_bands):
-            other, _, value = self.entries[key]
-            score = similarity(sig, other)
+        for row in self._matches(sig_bands):
+            score = similarity(sig, self._sigs[row])
             if score >= threshold and (found is None or score > found[2]):
-                found = (key, value, score)
+                found = (self._keys[row], self._values[row], score)
         return found
 
 

@@ -10,9 +10,11 @@ import itertools
 import zlib
 import random
 import sqlite3
+import tracemalloc
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from scrapy.utils.test import get_crawler
 
@@ -146,6 +148,44 @@ def test_band_index_forgets_its_oldest_entries():
     index.add(1, neardup.signature(texts[1]), "cluster-1")  # added again: now the newest
     index.add(3, neardup.signature(texts[3]), "cluster-3")
     assert list(index.entries) == [1, 3]
+
+
+def test_band_index_ranks_candidates_by_shared_bands_then_first_band_then_age():
+    index = neardup.BandIndex(capacity=10)
+    sig = np.zeros(neardup.DEFAULT.num_perm, dtype=np.uint32)
+    query = [(band, 1000 + band) for band in range(neardup.DEFAULT.bands)]
+
+    def sharing(*numbers: int) -> list[tuple[int, int]]:
+        return [(band, value if band in numbers else -band - 1) for band, value in query]
+    index.add("none", sig, 0, sharing())
+    index.add("late-one", sig, 1, sharing(9))
+    index.add("two", sig, 2, sharing(20, 30))
+    index.add("early-one", sig, 3, sharing(2))
+    index.add("early-one-newer", sig, 4, sharing(2))
+    assert index.candidates(query) == ["two", "early-one", "early-one-newer", "late-one"]
+    assert index.bucket(1002 * neardup.DEFAULT.bands + 2) == ["early-one", "early-one-newer"]
+    index.remove("early-one")
+    index.add("early-one", sig, 5, sharing(2))  # added again: now the newest of its rank
+    assert index.candidates(query) == ["two", "early-one-newer", "early-one", "late-one"]
+    assert index.candidates(query[5:]) == ["two", "late-one"]  # a query of some bands only
+    with pytest.raises(ValueError):
+        index.add("short", sig[:10], 6)
+
+
+def test_band_index_holds_about_a_kilobyte_an_entry():
+    """#19: the crawl's in-run index (3,000 articles) was ~11 MB as a dict of buckets."""
+    rng = np.random.default_rng(7)
+    tracemalloc.start()
+    try:
+        index = neardup.BandIndex(capacity=3000)
+        for n in range(3500):
+            sig = rng.integers(0, 2**32, neardup.DEFAULT.num_perm, dtype=np.uint32)
+            index.add(f"https://example.com/2024/05/01/story-number-{n}/", sig, n)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert len(index) == 3000 and index.dropped
+    assert held < 3000 * 1200
 
 
 # --- storage and the pipeline ---------------------------------------------------------------
