@@ -69,6 +69,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.fetch.politeness.PolitenessMiddleware": 950,
 }
 COOKIES_ENABLED = False
+# Scrapy's duplicate filter with 8-byte fingerprint keys (memory flat in N, #19)
+DUPEFILTER_CLASS = "crawler.dupefilter.CompactDupeFilter"
 TELNETCONSOLE_ENABLED = False
 
 ITEM_PIPELINES = {
