@@ -27,6 +27,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
+from crawler.urls import CACHED_URLS
 from crawler.urlset import UrlSet
 
 # a path segment that is a story slug: long, with word separators, or percent-encoded
@@ -36,7 +37,7 @@ _NUMBER = re.compile(r"\d+")
 MAX_BACKLOG = 10_000  # links held per unproven shape; more are dropped and counted
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=CACHED_URLS)  # pure: a miss only computes it again
 def url_shape(url: str) -> str:
     """The shape of a URL: story slugs become `*`, long numbers `#+`, other digit runs `#`, and the
     query its sorted parameter names. `/page/12/` -> `/page/#/`; `/events?month=7&day=3` ->
