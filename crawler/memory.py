@@ -7,6 +7,14 @@ though what it holds stays the same (measured on bench/throughput's 8000-page li
 50 MB of glibc heap free at the end). `MallocTrim` calls glibc's `malloc_trim(0)` every
 NEWS_MALLOC_TRIM_SECONDS, which hands those free pages back (about 1.3 ms a call on the
 reactor thread with 100 MB of page strings held, measured in a test process). Off on other C libraries (no malloc_trim) and with 0.
+
+What trimming cannot give back is the free space between live blocks: pages still went into the
+heap (glibc raises its mmap threshold to the size of the largest block freed, up to 32 MB) and left
+holes there, ~20 MB more glibc heap at 8,000 pages than at 2,000. With NEWS_MALLOC_MMAP_THRESHOLD
+(64 KiB) as glibc's fixed `M_MMAP_THRESHOLD`, every block that large (page bytes and strings, their
+pickles to the workers) is its own mapping, unmapped when freed: the crawl process's RSS stays flat
+from the first minutes on (measured: 8,000 pages, 142 MB peak instead of 154), at no CPU cost
+measurable per page (a 120 KB string and its bytes made and freed: ~27 us either way).
 """
 
 from __future__ import annotations
@@ -24,6 +32,21 @@ from twisted.internet import task
 logger = logging.getLogger(__name__)
 
 
+M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
+
+
+def set_mmap_threshold(size: int) -> bool:
+    """glibc's mallopt(M_MMAP_THRESHOLD, size): blocks of `size` bytes and more are mapped on
+    their own (and unmapped when freed), not carved from the heap. False where it cannot be set."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return mallopt(M_MMAP_THRESHOLD, size) == 1
+
+
 def malloc_trim() -> Callable[[], int] | None:
     """glibc's malloc_trim(0) as a function, or None where the C library has none."""
     try:
@@ -37,7 +60,7 @@ def malloc_trim() -> Callable[[], int] | None:
 
 class MallocTrim:
     """Every NEWS_MALLOC_TRIM_SECONDS, free heap memory goes back to the system; counted in
-    `news/memory/trims`."""
+    `news/memory/trims`. Sets glibc's mmap threshold (NEWS_MALLOC_MMAP_THRESHOLD) first."""
 
     def __init__(self, crawler: Crawler, seconds: float, trim: Callable[[], int]) -> None:
         self.stats = crawler.stats
@@ -47,6 +70,11 @@ class MallocTrim:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "MallocTrim":
+        threshold = crawler.settings.getint("NEWS_MALLOC_MMAP_THRESHOLD")
+        if threshold > 0 and set_mmap_threshold(threshold):
+            crawler.stats.set_value("news/memory/mmap_threshold", threshold)
+        elif threshold > 0:
+            logger.info("NEWS_MALLOC_MMAP_THRESHOLD not applied: no glibc mallopt")
         seconds = crawler.settings.getfloat("NEWS_MALLOC_TRIM_SECONDS")
         if seconds <= 0:
             raise NotConfigured("NEWS_MALLOC_TRIM_SECONDS is 0")

@@ -27,6 +27,7 @@ NEWS_PROGRESS_SECONDS = 15  # a progress line per source this often; 0: none
 NEWS_REDIS_URL = ""  # redis://HOST:PORT/DB: this crawl is a worker on the shared Redis frontier (crawler.frontier)
 NEWS_REDIS_LEASE_SECONDS = 60  # a leased request whose worker stops renewing goes back to the queue after this
 NEWS_MALLOC_TRIM_SECONDS = 10  # free heap memory back to the system this often (glibc malloc_trim); 0: never
+NEWS_MALLOC_MMAP_THRESHOLD = 65536  # bytes: blocks this large get their own mapping, freed at once (glibc); 0: glibc's default
 
 # --- politeness and limits -----------------------------------------------------------------
 USER_AGENT = "news-crawler/0.1 (+https://github.com/news-crawler/news-crawler)"
