@@ -90,6 +90,9 @@ EXTENSIONS = {
     "crawler.extensions.progress.ProgressExtension": 600,  # a line per NEWS_PROGRESS_SECONDS
     "crawler.memory.MallocTrim": 700,  # free heap memory back to the system (memory flat in N, #19)
     "scrapy.extensions.logstats.LogStats": None,  # its once-a-minute line: the progress line says more
+    # Scrapy 2.19's RemoteControl: an HTTP server on localhost running Python code sent to it, and a
+    # job file in the user's profile; an unattended crawl wants neither (as the telnet console)
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
 ADDONS = {"crawler.frontier.addon.RedisFrontier": 0}  # the Redis frontier scheduler when NEWS_REDIS_URL is set
 LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"
