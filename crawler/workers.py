@@ -12,7 +12,6 @@ import asyncio
 import itertools
 import logging
 import multiprocessing
-import multiprocessing.forkserver
 import signal
 import threading
 import time
@@ -22,6 +21,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from crawler import prepare as steps
+from crawler.forkserver import PRELOAD
 from crawler.extract import Rejection
 from crawler.extract.record import DETAIL_CHARS
 
@@ -64,16 +64,6 @@ def _serve(conn: Connection) -> None:
 
 def _url_of(name: str, args: tuple) -> str:
     return args[0][0].url if name == "prepare_story" else args[1]
-
-
-PRELOAD = ["crawler.prepare"]  # imported once by the forkserver; every worker forks with it loaded
-
-
-def start_forkserver() -> None:
-    """Start the forkserver (which imports the extraction code, ~0.5 s) in a thread now, so that
-    it runs beside the crawl's own start-up; the pool's workers then fork from it at once."""
-    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
-    threading.Thread(target=multiprocessing.forkserver.ensure_running, name="news-forkserver", daemon=True).start()
 
 
 @dataclass

@@ -14,7 +14,7 @@ import logging
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from crawler import exitstatus
+from crawler import exitstatus, forkserver
 from crawler.logs import quiet_robots_errors, quiet_startup
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,8 @@ class Command(ScrapyCrawlCommand):
         super().process_options(args, opts)
         quiet_startup(self.settings.get("LOG_LEVEL"))  # before the crawler process logs its start-up dumps
         quiet_robots_errors()
+        if forkserver.wanted(self.settings):  # its imports run beside Scrapy's and the spiders' own
+            forkserver.start_forkserver()
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:

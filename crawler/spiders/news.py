@@ -44,7 +44,8 @@ from crawler.spiders.multipage import StoryParts
 from crawler.spiders.site import SiteState
 from crawler.stats import inc
 from crawler.urls import canonical_url
-from crawler.workers import TASKS, ExtractionPool, WorkerFailed, start_forkserver
+from crawler.forkserver import start_forkserver, wanted
+from crawler.workers import TASKS, ExtractionPool, WorkerFailed
 from storage.writer import Seen
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -164,8 +165,8 @@ class NewsSpider(scrapy.Spider):
         spider.recrawl_all = crawler.settings.get("NEWS_RECRAWL") == "all"
         spider.revisit_days = crawler.settings.getfloat("NEWS_REVISIT_DAYS")
         spider.pool = None
-        if crawler.settings.get("NEWS_EXTRACT_WORKERS") not in (0, "0"):
-            start_forkserver()  # beside the rest of the start-up; the pool forks its workers from it
+        if wanted(crawler.settings):  # running already when `scrapy crawl` started it (crawler.commands.crawl)
+            start_forkserver()
         # first spider_opened receiver (connected before any component's): the sites exist and
         # allowed_domains is set before the offsite middleware reads it
         crawler.signals.connect(spider.open_sites, signal=signals.spider_opened)
