@@ -117,3 +117,19 @@ def test_a_guess_on_the_modified_day_is_not_taken_for_the_published_day():
     published, modified = find_dates(page(head, body), {})
     assert published is None or published.moment.date().isoformat() != "2024-03-19"
     assert modified.moment.date().isoformat() == "2024-03-19"
+
+
+def test_header_dates_come_from_elements_before_the_story_whatever_comments_sit_between():
+    """The walk over elements only (comments skipped, cues remembered) finds what the story's
+    header shows: microdata on any element, a dated class on a short box, a <time>; an unlabelled
+    date below the story's first long paragraph is not the story's."""
+    body = ('<!-- masthead --><article><h1>Best ferries</h1><!-- byline --><h6 itemprop="datePublished" '
+            'content="2025-03-01T08:00:00+03:00">March 1</h6><!-- x --><span class="entry-date">'
+            'Updated March 4, 2025</span>' + BODY + '<!-- after --><p class="meta-time">April 9, 2025</p>'
+            '<time datetime="2025-04-10">April 10</time></article>')
+    for _ in range(2):  # the second time from remembered class cues
+        published, modified = header_dates(page("", body))
+        assert [d.moment.isoformat() for d in published] == ["2025-03-01T08:00:00+03:00"]
+        assert [d.moment.date().isoformat() for d in modified] == ["2025-03-04"]
+    shown, _ = header_dates(page('<meta itemprop="datePublished" content="2025-02-01">', body), shown=True)
+    assert [d.moment.isoformat() for d in shown] == ["2025-03-01T08:00:00+03:00"]

@@ -187,6 +187,24 @@ def _in_prose(element) -> bool:
     return False
 
 
+_DATE_PROPS = ("datePublished", "dateModified", "dateCreated")  # microdata itemprops that date the story
+_DATE_BOXES = {"span", "div", "p", "abbr", "small", "li"}  # elements a theme writes a date in, by class or id
+_NO_DATES = {"script", "style", "noscript"}
+
+
+_DATEISH_SEEN: dict[str, bool] = {}  # class-and-id strings repeat within a page and across a site's pages
+
+
+def _dateish(cue: str) -> bool:
+    """_DATEISH.search(cue), remembered for the last few thousand distinct cues."""
+    found = _DATEISH_SEEN.get(cue)
+    if found is None:
+        if len(_DATEISH_SEEN) >= 4096:
+            _DATEISH_SEEN.clear()
+        found = _DATEISH_SEEN[cue] = _DATEISH.search(cue) is not None
+    return found
+
+
 def header_dates(page: Page, h1=None, shown: bool = False) -> tuple[list[Dated], list[Dated]]:
     """(published, modified) dates shown with the article, in page order; never one in another
     story's teaser (when the headline `h1` is known). `shown`: only those readers see (no
@@ -195,15 +213,19 @@ def header_dates(page: Page, h1=None, shown: bool = False) -> tuple[list[Dated],
     modified: list[Dated] = []
     neutral: list[Dated] = []
     body_start = _body_start(page)
-    for index, element in enumerate(page.tree.iter()):
-        tag = element.tag if isinstance(element.tag, str) else ""
-        itemprop = element.get("itemprop") or "" if tag else ""
-        if not tag or tag in ("script", "style", "noscript") or (tag == "meta" and (shown or not itemprop)):
-            continue
-        is_time = tag == "time" or itemprop in ("datePublished", "dateModified", "dateCreated")
-        if not is_time and not (tag in ("span", "div", "p", "abbr", "small", "li") and _DATEISH.search(
-                marker(element)) and len(element) <= 3
-                and not element.xpath(".//time|.//*[@itemprop]")):
+    # the cheapest tests first: most elements are neither a <time>, nor dated microdata, nor a
+    # short box whose class or id looks dated (comments and processing instructions never are)
+    for index, element in enumerate(page.tree.iter(etree.Element)):
+        tag = element.tag
+        if tag == "time":
+            pass
+        elif tag in _DATE_BOXES:
+            if element.get("itemprop") not in _DATE_PROPS:
+                names, ident = element.get("class"), element.get("id")
+                if not (names or ident) or not _dateish(f"{names or ''} {ident or ''}") \
+                        or len(element) > 3 or element.xpath(".//time|.//*[@itemprop]"):
+                    continue
+        elif tag in _NO_DATES or element.get("itemprop") not in _DATE_PROPS or tag == "meta" and shown:
             continue
         value = _value(element)
         if not value or page.in_chrome(element) or _in_prose(element) or _is_today(element):
@@ -299,8 +321,8 @@ def _page_days(page: Page) -> list[datetime]:
 
 
 def _body_start(page: Page) -> int:
-    """Position (in `tree.iter()` order) of the story's first long paragraph."""
-    for index, element in enumerate(page.tree.iter()):
+    """Position (among the tree's elements, in document order) of the story's first long paragraph."""
+    for index, element in enumerate(page.tree.iter(etree.Element)):
         if element.tag == "p" and len(squash("".join(element.itertext()))) > 200 and not page.in_chrome(element):
             return index
     return 1 << 30
