@@ -14,17 +14,19 @@ from conftest import run_crawl
 from crawler.memory import malloc_trim
 from slow_site import serve_slow_site
 
-# In a fresh process: 400 page-sized strings (100 KB, below malloc's mmap threshold, so in its heap)
-# with a small string kept after each, so freeing the pages leaves holes, not a heap top to cut.
-FRAGMENTED_HEAP = """
-import sys
-from crawler.memory import malloc_trim
+# In a fresh process: 400 page-sized strings (100 KB, below malloc's default mmap threshold, so in
+# its heap) with a small string kept after each, so freeing the pages leaves holes, not a heap top to cut.
+PAGES_HELD = """
 def rss():
     return int(open("/proc/self/statm").read().split()[1]) * 4096
 pages, kept = [], []
 for n in range(400):
     pages.append(("x" * 99_000) + str(n))
     kept.append(str(n) * 300)
+"""
+FRAGMENTED_HEAP = """
+from crawler.memory import malloc_trim
+""" + PAGES_HELD + """
 del pages
 before = rss()
 malloc_trim()()
@@ -47,12 +49,7 @@ import sys
 from crawler.memory import set_mmap_threshold
 if sys.argv[1] == "on":
     assert set_mmap_threshold(65536)
-def rss():
-    return int(open("/proc/self/statm").read().split()[1]) * 4096
-pages, kept = [], []
-for n in range(400):
-    pages.append(("x" * 99_000) + str(n))
-    kept.append(str(n) * 300)
+""" + PAGES_HELD + """
 held = rss()
 del pages
 print(held, rss())
