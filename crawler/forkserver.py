@@ -17,8 +17,15 @@ def wanted(settings) -> bool:
     return str(settings.get("NEWS_EXTRACT_WORKERS")).strip() != "0"
 
 
+def forkserver_context() -> multiprocessing.context.BaseContext:
+    """multiprocessing's forkserver context, its forkserver preloading PRELOAD."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
 def start_forkserver() -> None:
     """Start the forkserver in a thread, now; the pool's workers fork from it at once later
     (multiprocessing starts it once per process: later calls only check it runs)."""
-    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    forkserver_context()
     threading.Thread(target=multiprocessing.forkserver.ensure_running, name="news-forkserver", daemon=True).start()

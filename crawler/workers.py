@@ -21,7 +21,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from crawler import prepare as steps
-from crawler.forkserver import PRELOAD
+from crawler.forkserver import forkserver_context
 from crawler.extract import Rejection
 from crawler.extract.record import DETAIL_CHARS
 
@@ -99,14 +99,14 @@ class ExtractionPool:
         self.size = size
         self.timeout = timeout
         self.max_pages_per_worker = max_pages_per_worker  # recycle workers: bounded memory
-        self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(PRELOAD)
+        self.context = forkserver_context()
         self.loop = asyncio.get_event_loop()
         self.queue: deque[_Task] = deque()
         self.ids = itertools.count()
         self.workers: list[_Worker] = []
         self.replaced = 0
-        self.ran_here = 0  # tasks run in the calling process while no worker was ready
+        self.ran_here = 0  # tasks run in the calling process before the first worker was ready
+        self.warm = False  # a worker has been ready: from then on every task waits for one
         self.closed = False
         self.boot_error: BaseException | None = None
         # Starting the forkserver (it imports the extraction code) and forking the workers takes
@@ -161,13 +161,14 @@ class ExtractionPool:
 
     async def run(self, name: str, *args: Any, urgent: bool = False):
         """The result of TASKS[name](*args), computed in a worker; here, in the calling thread,
-        while no worker is ready yet (the crawl's first pages do not wait ~0.5 s for them). An
+        until the first worker is ready (the crawl's first pages do not wait ~0.5 s for them; a
+        worker replaced later is waited for, with the page timeout that protects the reactor). An
         `urgent` task (a listing page, whose links the crawl waits for) goes ahead of the queued ones."""
         if name not in TASKS:
             raise ValueError(f"unknown task {name!r} (known: {', '.join(TASKS)})")
         if self.boot_error is not None and not self.workers:
             raise WorkerFailed("worker_crashed", f"no extraction worker started: {self.boot_error!r}")
-        if self.boot_error is None and not any(worker.ready for worker in self.workers):
+        if not self.warm and self.boot_error is None:
             self.ran_here += 1
             return TASKS[name](*args)  # the workers are still starting: the crawl's first pages do not wait
         task = _Task(next(self.ids), name, args, self.loop.create_future())
@@ -211,7 +212,7 @@ class ExtractionPool:
             self._replace(worker, WorkerFailed("worker_crashed", f"extraction worker died (exit code {code})"))
             return
         if not worker.ready:  # the "ready" message of a fresh worker
-            worker.ready = True
+            worker.ready = self.warm = True
             self._dispatch()
             return
         task = worker.in_flight.popleft()

@@ -95,6 +95,23 @@ def test_the_first_pages_do_not_wait_for_the_workers_to_start():
     assert later.to_dict() == extract_article(PAGE, "https://s.example/later").to_dict()
 
 
+def test_a_page_waits_for_a_replaced_worker_not_for_the_reactor():
+    """Only the crawl's first pages are extracted in the crawl process: once a worker has been
+    ready, a page asked for while its replacement starts waits for it (and its page timeout)."""
+    async def go():
+        pool = ExtractionPool(1, timeout=30)
+        try:
+            await started(pool)
+            pool._replace(pool.workers[0], None)  # as a recycled worker is: the new one is not ready yet
+            result = await pool.prepare(PAGE, "https://s.example/after")
+        finally:
+            pool.close()
+        return result, pool.ran_here
+
+    result, ran_here = run(go())
+    assert result.title == "Dam repairs finished" and ran_here == 0
+
+
 def test_stuck_worker_is_replaced_and_only_its_page_fails():
     async def go():
         pool = ExtractionPool(1, timeout=0.3)
