@@ -38,10 +38,8 @@ class CompactDupeFilter(RFPDupeFilter):
 
     def request_seen(self, request: Request) -> bool:
         fingerprint = self.fingerprinter.fingerprint(request)
-        key = fingerprint_key(fingerprint)
-        if key in self.keys:
+        if not self.keys.add(fingerprint_key(fingerprint)):
             return True
-        self.keys.add(key)
         if self.file:
             self.file.write(len(fingerprint).to_bytes(SIZE_BYTES, "big") + fingerprint)
         return False

@@ -35,13 +35,19 @@ logger = logging.getLogger(__name__)
 M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
 
 
+def _libc_function(name: str):
+    """A function of the C library (glibc's malloc tuning), or None where it has none."""
+    try:
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), name)
+    except (OSError, AttributeError):
+        return None
+
+
 def set_mmap_threshold(size: int) -> bool:
     """glibc's mallopt(M_MMAP_THRESHOLD, size): blocks of `size` bytes and more are mapped on
     their own (and unmapped when freed), not carved from the heap. False where it cannot be set."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
+    mallopt = _libc_function("mallopt")
+    if mallopt is None:
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     return mallopt(M_MMAP_THRESHOLD, size) == 1
@@ -49,10 +55,8 @@ def set_mmap_threshold(size: int) -> bool:
 
 def malloc_trim() -> Callable[[], int] | None:
     """glibc's malloc_trim(0) as a function, or None where the C library has none."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
+    trim = _libc_function("malloc_trim")
+    if trim is None:
         return None
     trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
     return lambda: trim(0)

@@ -50,8 +50,9 @@ class KeySet:
     def _has(self, key: int) -> bool:
         return key in self._latest or self._in_sorted(key)
 
-    def add(self, key: int) -> None:
-        self._add(key)
+    def add(self, key: int) -> bool:
+        """Add `key`; False when it was there already."""
+        return self._add(key)
 
     def update(self, keys: Iterable[int]) -> None:
         for key in keys:
@@ -84,8 +85,8 @@ class UrlSet(KeySet):
         super().__init__()
         self.update(urls)
 
-    def add(self, url: str) -> None:  # type: ignore[override]
-        self._add(hash(url))
+    def add(self, url: str) -> bool:  # type: ignore[override]
+        return self._add(hash(url))
 
     def update(self, urls: Iterable[str]) -> None:  # type: ignore[override]
         for url in urls:

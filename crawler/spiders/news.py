@@ -36,6 +36,7 @@ from crawler.clock import utc_now
 from crawler.extract.record import DETAIL_CHARS
 from crawler.fetch.failures import failure_reason
 from crawler.fetch.robots import RobotsFile
+from crawler.forkserver import start_forkserver, wanted
 from crawler.crawlsources import CrawlSources, select_sources, sources_of
 from crawler.crawlstore import CrawlStore, store_of
 from crawler.sources import SourceError, parse_since
@@ -44,7 +45,6 @@ from crawler.spiders.multipage import StoryParts
 from crawler.spiders.site import SiteState
 from crawler.stats import inc
 from crawler.urls import canonical_url
-from crawler.forkserver import start_forkserver, wanted
 from crawler.workers import TASKS, ExtractionPool, WorkerFailed
 from storage.writer import Seen
 
