@@ -1,7 +1,8 @@
 """CPU time of `crawler.prepare.prepare` per page, beside trafilatura's, and the records it makes.
 
 Two page sets: N article pages of a generated bench site (bench/throughput's, e.g. its 2000-page
-listing-only site) and the dev set (../shared/extraction-dev). For each page, ours
+listing-only site), extracted with the boilerplate learned from its first 20 as a crawl does, and
+the dev set (../shared/extraction-dev). For each page, ours
 (`prepare(bytes, url, hints, now)`: decode, extract, parse, normalise, since, MinHash) and
 `trafilatura.extract(html, output_format="json", with_metadata=True)` are timed in CPU time
 (time.process_time: other processes on the machine do not count), alternated page by page, over
@@ -28,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from crawler.extract.boilerplate import LEARN_AFTER, learn_boilerplate  # noqa: E402
 from crawler.prepare import prepare  # noqa: E402
 
 SITE = ROOT / "bench" / "out" / "throughput" / "sites" / "listing-2000"
@@ -45,13 +47,19 @@ class Page:
 
 
 def bench_pages(site: Path, limit: int) -> list[Page]:
-    """The first `limit` article pages of a bench site (date paths, in name order)."""
+    """The first `limit` article pages of a bench site (date paths, in name order), with the
+    boilerplate a crawl learns from the site's first LEARN_AFTER articles as their hint: a
+    crawl extracts all its later pages with it."""
     files = sorted(site.glob("20*/*/*/*/index.html"))[:limit]
+    bodies = [path.read_bytes() for path in files]
+    hints = {"content_type": "text/html", "min_body_chars": 200}
+    learned = learn_boilerplate(bodies[:LEARN_AFTER])
+    if learned:
+        hints["boilerplate"] = learned.to_json()
     pages = []
-    for path in files:
+    for path, body in zip(files, bodies):
         relative = path.relative_to(site).parent.as_posix()
-        pages.append(Page(relative.replace("/", "_"), f"{BENCH_ORIGIN}{relative}/", path.read_bytes(),
-                          {"content_type": "text/html", "min_body_chars": 200}))
+        pages.append(Page(relative.replace("/", "_"), f"{BENCH_ORIGIN}{relative}/", body, hints))
     return pages
 
 

@@ -106,7 +106,7 @@ def extract_article(
     prune(tree, tuple(hints.get("prune") or ()))
     learned = hints.get("boilerplate")
     if learned:
-        strip_boilerplate(tree, learned if isinstance(learned, Boilerplate) else Boilerplate.from_json(learned))
+        strip_boilerplate(tree, Boilerplate.of(learned))
     body, _document = extract_body(tree, url)
     if len(body) < min_body_chars:
         if kind.reason:  # a listing-like page (by URL or template) that holds no story after all

@@ -24,10 +24,11 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any, Iterable
 
 from .dom import squash
-from .prose import NOT_TEXT, prose_and_paragraphs, prose_run
+from .prose import NOT_TEXT, prose_run
 
 BLOCK_TAGS = ("div", "section", "aside", "p", "ul", "ol", "dl", "form", "figure", "figcaption", "blockquote",
               "table", "header", "footer", "nav", "details", "h2", "h3", "h4", "h5", "h6", "span", "small", "li")
@@ -62,9 +63,22 @@ class Boilerplate:
     def __bool__(self) -> bool:
         return bool(self.texts or self.structures)
 
+    @cached_property
+    def shape_tags(self) -> frozenset[str]:
+        """The tags the structural keys name ('div' of 'div.related posts#')."""
+        return frozenset(key.split(".", 1)[0] for key in self.structures)
+
     def to_json(self) -> str:
         return json.dumps({"texts": sorted(self.texts), "structures": sorted(self.structures), "pages": self.pages,
                            "examples": list(self.examples)}, ensure_ascii=False)
+
+    @classmethod
+    def of(cls, value: "Boilerplate | str | dict | None") -> "Boilerplate":
+        """`value` as a Boilerplate: itself, or read from its JSON (the same JSON text, as a
+        crawl passes with each page of a source, is read once)."""
+        if isinstance(value, Boilerplate):
+            return value
+        return _from_json_text(value) if isinstance(value, str) else cls.from_json(value)
 
     @classmethod
     def from_json(cls, value: str | dict | None) -> "Boilerplate":
@@ -73,6 +87,11 @@ class Boilerplate:
         data = json.loads(value) if isinstance(value, str) else value
         return cls(frozenset(data.get("texts", ())), frozenset(data.get("structures", ())), int(data.get("pages", 0)),
                    tuple(data.get("examples", ())))
+
+
+@lru_cache(maxsize=16)
+def _from_json_text(value: str) -> Boilerplate:
+    return Boilerplate.from_json(value)
 
 
 def normal_text(text: str) -> str:
@@ -157,34 +176,83 @@ def learn_boilerplate(pages: Iterable[Any], config: LearnConfig = CONFIG) -> Boi
     return Boilerplate(repeated, shapes, count, tuple(e[:120] for e in examples))
 
 
-def _paragraph_weight(element, weights: dict) -> int:
+def _paragraphs(root, hidden: set) -> dict:
+    """Prose characters of each paragraph of the page that is read as one: a <p> under no
+    other <p> and not in `hidden` (below script-like elements), as `prose_and_paragraphs` reads them."""
+    weights = {}
+    for paragraph in root.iter("p"):
+        if paragraph in hidden or any(a.tag == "p" for a in paragraph.iterancestors()):
+            continue
+        length = prose_run(paragraph.text_content())
+        if length:
+            weights[paragraph] = length
+    return weights
+
+
+def _paragraph_weight(element, paragraphs: dict) -> int:
     """Paragraph characters in `element`, its own included when it is a paragraph."""
     own = prose_run(element.text_content()) if element.tag == "p" else 0
-    return weights.get(element, 0) + own
+    return own + sum(paragraphs.get(p, 0) for p in element.iterdescendants("p"))
+
+
+_DIGIT_CHARS = "0123456789"
+
+
+def _bounded_text(element, config: LearnConfig) -> str | None:
+    """`normal_text` of the element's text when its length is within the config's bounds, else
+    None. A text that cannot be within them is not normalised at all: casefolding makes one
+    character one to three, and turning digit runs to 0 shortens a text by less than its digits."""
+    raw = element.text_content()
+    if 3 * len(raw) < config.min_chars:  # casefolding makes a character at most 3
+        return None
+    squashed = " ".join(raw.split())
+    if 3 * len(squashed) < config.min_chars:
+        return None
+    if len(squashed) > config.max_chars and squashed.isascii() and \
+            len(squashed) - sum(squashed.count(d) for d in _DIGIT_CHARS) > config.max_chars:
+        return None  # (\d is any script's digit: the count is the digits' only for ASCII text)
+    text = _DIGITS.sub("0", squashed.casefold())
+    return text if config.min_chars <= len(text) <= config.max_chars else None
 
 
 def strip_boilerplate(tree, learned: Boilerplate, config: LearnConfig = CONFIG) -> int:
-    """Remove the blocks of `tree` that `learned` names, outermost first; return how many went."""
+    """Remove the blocks of `tree` that `learned` names, outermost first; return how many went.
+
+    The blocks are the ones `learn_boilerplate` reads; a block inside a removed one goes with
+    it and is not looked at, and the page's paragraph weights (a block holding a large share of
+    the prose is kept) are taken only once a block matches."""
     if not learned:
         return 0
     from .prune import remove
 
     root = _root(tree)
-    _, weights, total = prose_and_paragraphs(root)
-    limit = config.max_prose_share * total
+    shape_tags = learned.shape_tags
+    passed: set = set()  # below a script-like element or a doomed block: not looked at
+    for hidden in root.iter(*NOT_TEXT):
+        passed.update(hidden.iterdescendants())
     doomed = []
-    for element, text, structure, dense in _blocks(tree, config):
-        if total and _paragraph_weight(element, weights) > limit:
+    limit = None  # (weights, share of the prose a kept block may hold), at the first match
+    for element in root.iter(*BLOCK_TAGS):
+        if element in passed:
             continue
-        if _text_key(text) in learned.texts or (dense and structure in learned.structures):
-            doomed.append(element)
-    marked = set(doomed)
-    removed = 0
+        text = _bounded_text(element, config)
+        if text is None:
+            continue
+        if _text_key(text) not in learned.texts:
+            if element.tag not in shape_tags or _structure_key(element) not in learned.structures \
+                    or _links_share(element, len(text)) < config.link_density:
+                continue
+        if limit is None:  # (nothing doomed yet: `passed` holds the hidden elements only)
+            paragraphs = _paragraphs(root, passed)
+            total = sum(paragraphs.values())
+            limit = (paragraphs, config.max_prose_share * total if total else None)
+        if limit[1] is not None and _paragraph_weight(element, limit[0]) > limit[1]:
+            continue
+        doomed.append(element)
+        passed.update(element.iterdescendants())
     for element in doomed:
-        if not any(a in marked for a in element.iterancestors()):
-            remove(element)
-            removed += 1
-    return removed
+        remove(element)
+    return len(doomed)
 
 
 LEARN_AFTER = 20  # article pages of a source seen before its boilerplate is learned
