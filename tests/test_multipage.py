@@ -11,7 +11,7 @@ import pytest
 from conftest import run_crawl
 from crawler import neardup
 from crawler.devserver import base_url, serve_site
-from crawler.spiders.multipage import part_links, part_number
+from crawler.spiders.multipage import may_link_part_two, part_links, part_number
 
 STORY = "http://news.example/2024/05/02/river-report/"
 
@@ -42,6 +42,28 @@ def test_part_links_reads_anchors_and_link_rel_next():
     html = (f'<link rel="next" href="{STORY}2/"><a href="3/">3</a><a href=\'{STORY}4/\'>4</a>'
             '<a href="/2024/05/02/other/2/">x</a><a href="#comments">c</a>')
     assert part_links(html, STORY, STORY) == {2: STORY + "2/", 3: STORY + "3/", 4: STORY + "4/"}
+
+
+@pytest.mark.parametrize("href", [
+    STORY + "2/", STORY + "2", "2/", "2", "./2/#more", "/2024/05/02/river-report/2/?", "?page=2",
+    "?p=39&amp;page=2", "?pg=2", "'2/'",
+])
+def test_a_page_linking_part_two_is_always_read_for_parts(href):
+    """The byte-level look-out (`may_link_part_two`) lets through every page that links part 2,
+    however the link is spelled, and lets the page's other links alone skip the link scan."""
+    quote = "'" if href.startswith("'") else '"'
+    href = href.strip("'")
+    html = f"<html><body><a href={quote}{href}{quote}>2</a></body></html>"
+    story = "http://news.example/?p=39" if "p=39" in href else STORY
+    assert 2 in part_links(html, story, story)
+    assert may_link_part_two(html.encode())
+    assert may_link_part_two(html.encode("utf-16"), "utf-16")
+
+
+def test_a_page_without_a_part_two_link_is_not_scanned():
+    html = ('<a href="/2024/05/02/other/">x</a><a href="/tag/river/" class="c2">t</a><img width="20" height="12" '
+            'src="/i/2024/05/02.jpg"><a href="/2024/05/02/river-report/3/">3</a><a href="#comments">c</a>')
+    assert not may_link_part_two(html.encode()) and 2 not in part_links(html, STORY, STORY)
 
 
 def page(title: str, paragraphs: list[str], pager: str = "", canonical: str = "") -> str:
