@@ -66,6 +66,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.fetch.middlewares.RetryAfterMiddleware": 550,
     "crawler.fetch.middlewares.SourceStatsMiddleware": 851,  # per-source requests/responses/errors
+    # Scrapy's meta refresh, at its place, looking for the word in the page's bytes before decoding it
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.fetch.middlewares.BytesFirstMetaRefreshMiddleware": 580,
     # last before the wire: per-host concurrency and delay (Crawl-delay too), shared on Redis crawls
     "crawler.fetch.politeness.PolitenessMiddleware": 950,
 }

@@ -1,5 +1,6 @@
-"""Middlewares: Retry-After on 429/503, redirect loops, DEPTH_LIMIT cuts counted per source, and
-per-source download counts (per-host limits and Crawl-delay: crawler.fetch.politeness)."""
+"""Middlewares: Retry-After on 429/503, redirect loops, DEPTH_LIMIT cuts counted per source,
+per-source download counts, and meta refresh looked for in bytes first (per-host limits and
+Crawl-delay: crawler.fetch.politeness)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import logging
 import time
 from email.utils import parsedate_to_datetime
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.spidermiddlewares.depth import DepthMiddleware
-from scrapy.http import Request, Response
+from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
+from crawler.extract.decode import byte_scannable
 from crawler.fetch.failures import RedirectLoop, failure_reason
 from crawler.stats import inc
 
@@ -29,6 +32,24 @@ class SourceDepthMiddleware(DepthMiddleware):
         if processed is None:
             inc(self.stats, "cut/depth", request.meta.get("site"))
         return processed
+
+
+# Scrapy reads a meta refresh in the first 4096 characters of the decoded page: in a charset
+# `byte_scannable` accepts, they lie within the first 4 x 4096 bytes
+_REFRESH_SCAN_BYTES = 4 * 4096
+
+
+class BytesFirstMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's MetaRefreshMiddleware, which decodes every HTML page to look for a refresh in
+    its first 4096 characters. A page whose first bytes do not hold the word `refresh` has
+    none, and is left undecoded (the crawl sends pages to its workers as bytes); any other page
+    goes through Scrapy's own reading, so the redirects are the same."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if isinstance(response, HtmlResponse) and byte_scannable(response.encoding) and \
+                b"refresh" not in response.body[:_REFRESH_SCAN_BYTES].lower():
+            return response
+        return super().process_response(request, response)
 
 
 def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:

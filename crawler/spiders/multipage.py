@@ -11,13 +11,13 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections.abc import Awaitable, Callable
-from functools import lru_cache
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler.extract import Article, Rejection
+from crawler.extract.decode import byte_scannable
 from crawler.stats import inc
 from crawler.urls import canonical_url
 
@@ -40,16 +40,7 @@ _PART_TWO_SPELLINGS = tuple(re.compile(pattern) for pattern in (
 def may_link_part_two(body: bytes, encoding: str = "utf-8") -> bool:
     """False when no link of the page can be part 2 of a story (`part_links` would find none).
     A page in an encoding that does not write ASCII as ASCII (UTF-16) is always looked at."""
-    return not _ascii_as_ascii(encoding) or any(spelling.search(body) for spelling in _PART_TWO_SPELLINGS)
-
-
-@lru_cache(maxsize=64)
-def _ascii_as_ascii(encoding: str) -> bool:
-    sample = "/2'\"#?=%pg"
-    try:
-        return sample.encode(encoding) == sample.encode("ascii")
-    except LookupError:
-        return False
+    return not byte_scannable(encoding) or any(spelling.search(body) for spelling in _PART_TWO_SPELLINGS)
 
 
 # runs a step of crawler.prepare by name (crawler.workers.TASKS): in a worker process or in process
