@@ -181,7 +181,7 @@ def _paragraphs(root, hidden: set) -> dict:
     other <p> and not in `hidden` (below script-like elements), as `prose_and_paragraphs` reads them."""
     weights = {}
     for paragraph in root.iter("p"):
-        if paragraph in hidden or any(a.tag == "p" for a in paragraph.iterancestors()):
+        if paragraph in hidden or next(paragraph.iterancestors("p"), None) is not None:
             continue
         length = prose_run(paragraph.text_content())
         if length:
@@ -198,29 +198,52 @@ def _paragraph_weight(element, paragraphs: dict) -> int:
 _DIGIT_CHARS = "0123456789"
 
 
-def _bounded_text(element, config: LearnConfig) -> str | None:
-    """`normal_text` of the element's text when its length is within the config's bounds, else
-    None. A text that cannot be within them is not normalised at all: casefolding makes one
-    character one to three, and turning digit runs to 0 shortens a text by less than its digits."""
+def _bounded_text(element, config: LearnConfig) -> tuple[str | None, bool]:
+    """(`normal_text` of the element's text when its length is within the config's bounds,
+    else None; whether it is too long). A text that cannot be within them is not normalised at
+    all: casefolding makes one character one to three, and turning digit runs to 0 shortens a
+    text by less than its digits."""
     raw = element.text_content()
     if 3 * len(raw) < config.min_chars:  # casefolding makes a character at most 3
-        return None
+        return None, False
     squashed = " ".join(raw.split())
     if 3 * len(squashed) < config.min_chars:
-        return None
+        return None, False
     if len(squashed) > config.max_chars and squashed.isascii() and \
             len(squashed) - sum(squashed.count(d) for d in _DIGIT_CHARS) > config.max_chars:
-        return None  # (\d is any script's digit: the count is the digits' only for ASCII text)
+        return None, True  # (\d is any script's digit: the count is the digits' only for ASCII text)
     text = _DIGITS.sub("0", squashed.casefold())
-    return text if config.min_chars <= len(text) <= config.max_chars else None
+    if len(text) > config.max_chars:
+        return None, True
+    return (text if len(text) >= config.min_chars else None), False
+
+
+def _block_texts(blocks: list, config: LearnConfig) -> dict:
+    """The normal text of each block within the config's length bounds. Read innermost first:
+    a block holding one that is too long is too long itself (its normal text holds the inner
+    one's whole: the squashing, casefolding and digit runs of a text act on each of its parts
+    alike, a digit run across the border making one 0 as on either side), and is not read."""
+    texts, too_long = {}, set()
+    for element in reversed(blocks):
+        if element in too_long:
+            continue
+        text, long = _bounded_text(element, config)
+        if long:
+            for ancestor in element.iterancestors():
+                if ancestor in too_long:
+                    break
+                too_long.add(ancestor)
+        elif text is not None:
+            texts[element] = text
+    return texts
 
 
 def strip_boilerplate(tree, learned: Boilerplate, config: LearnConfig = CONFIG) -> int:
     """Remove the blocks of `tree` that `learned` names, outermost first; return how many went.
 
     The blocks are the ones `learn_boilerplate` reads; a block inside a removed one goes with
-    it and is not looked at, and the page's paragraph weights (a block holding a large share of
-    the prose is kept) are taken only once a block matches."""
+    it, and the page's paragraph weights (a block holding a large share of the prose is kept)
+    are taken only once a block matches."""
     if not learned:
         return 0
     from .prune import remove
@@ -230,13 +253,13 @@ def strip_boilerplate(tree, learned: Boilerplate, config: LearnConfig = CONFIG) 
     passed: set = set()  # below a script-like element or a doomed block: not looked at
     for hidden in root.iter(*NOT_TEXT):
         passed.update(hidden.iterdescendants())
+    blocks = [element for element in root.iter(*BLOCK_TAGS) if element not in passed]
+    texts = _block_texts(blocks, config)
     doomed = []
     limit = None  # (weights, share of the prose a kept block may hold), at the first match
-    for element in root.iter(*BLOCK_TAGS):
-        if element in passed:
-            continue
-        text = _bounded_text(element, config)
-        if text is None:
+    for element in blocks:
+        text = texts.get(element)
+        if text is None or element in passed:
             continue
         if _text_key(text) not in learned.texts:
             if element.tag not in shape_tags or _structure_key(element) not in learned.structures \
