@@ -123,16 +123,27 @@ def _root(tree):
 
 
 def _blocks(tree, config: LearnConfig) -> Iterable[tuple[Any, str, str | None, bool]]:
-    """(element, normal text, structure key, link-dense) for the block elements of a page."""
-    for element in _root(tree).iter(*BLOCK_TAGS):
-        if any(a.tag in NOT_TEXT for a in element.iterancestors()):
-            continue
-        text = normal_text(element.text_content())
-        if not config.min_chars <= len(text) <= config.max_chars:
+    """(element, normal text, structure key, link-dense) for the block elements of a page whose
+    text is within the config's length bounds, outside script-like elements, in document order."""
+    root = _root(tree)
+    hidden = _hidden(root)
+    blocks = [element for element in root.iter(*BLOCK_TAGS) if element not in hidden]
+    texts = _block_texts(blocks, config)
+    for element in blocks:
+        text = texts.get(element)
+        if text is None:
             continue
         structure = _structure_key(element)
         dense = structure is not None and _links_share(element, len(text)) >= config.link_density
         yield element, text, structure, dense
+
+
+def _hidden(root) -> set:
+    """The elements below script-like ones (NOT_TEXT): their text is never a block's own."""
+    hidden: set = set()
+    for element in root.iter(*NOT_TEXT):
+        hidden.update(element.iterdescendants())
+    return hidden
 
 
 def _parse(page):
@@ -250,9 +261,7 @@ def strip_boilerplate(tree, learned: Boilerplate, config: LearnConfig = CONFIG) 
 
     root = _root(tree)
     shape_tags = learned.shape_tags
-    passed: set = set()  # below a script-like element or a doomed block: not looked at
-    for hidden in root.iter(*NOT_TEXT):
-        passed.update(hidden.iterdescendants())
+    passed = _hidden(root)  # below a script-like element or a doomed block: not looked at
     blocks = [element for element in root.iter(*BLOCK_TAGS) if element not in passed]
     texts = _block_texts(blocks, config)
     doomed = []
