@@ -196,19 +196,26 @@ class Store:
             self._upsert_rejects(rejects)
             for update in updates:
                 self._update(_encode(update))
-            for url, url_bands in (bands or {}).items():
-                self.db.execute("DELETE FROM minhash_bands WHERE article_id = (SELECT id FROM articles WHERE url = ?)", [url])
-                self.db.conn.executemany(
-                    "INSERT OR REPLACE INTO minhash_bands (article_id, band, hash) "
-                    "SELECT id, ?, ? FROM articles WHERE url = ?",
-                    [(band, value, url) for band, value in url_bands],
-                )
+            if bands:
+                self._replace_bands(bands)
             for alias in aliases:
                 self.db.execute(
                     "INSERT OR IGNORE INTO aliases (url, article_url, reason, seen_at) VALUES (?, ?, ?, ?)",
                     [alias["url"], alias["article_url"], alias.get("reason"), alias.get("seen_at")],
                 )
         return added
+
+    def _replace_bands(self, bands: dict[str, list[tuple[int, int]]]) -> None:
+        """The MinHash bands of stored articles (by url) in place of the ones they had; a url
+        not stored gets none. Each article's id is looked up once, not once a band."""
+        ids: dict[str, int] = {}
+        for chunk in _chunks(bands):
+            marks = ", ".join("?" for _ in chunk)
+            ids.update(self.db.execute(f"SELECT url, id FROM articles WHERE url IN ({marks})", chunk).fetchall())
+        stored = [(ids[url], url_bands) for url, url_bands in bands.items() if url in ids]
+        self.db.conn.executemany("DELETE FROM minhash_bands WHERE article_id = ?", [(id_,) for id_, _ in stored])
+        self.db.conn.executemany("INSERT OR REPLACE INTO minhash_bands (article_id, band, hash) VALUES (?, ?, ?)",
+                                 [(id_, band, value) for id_, url_bands in stored for band, value in url_bands])
 
     def _upsert_rejects(self, rejects: list[dict[str, Any]]) -> None:
         """A URL rejected again for the same reason updates its row (latest detail, status, time;

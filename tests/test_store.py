@@ -171,6 +171,18 @@ def test_a_repeated_reject_updates_its_row(store):
         2, "2024-01-01T00:00:00+00:00", "2024-01-02T00:00:00+00:00", "HTTP 500 again")
 
 
+def test_bands_go_with_stored_articles_and_an_update_replaces_them(store):
+    first, second = article(1), article(2)
+    store.write_batch([first, second], bands={first["url"]: [(0, 11), (1, 12)], second["url"]: [(0, 21), (2, 23)],
+                                              "https://example.com/news/not-stored": [(0, 99)]})
+    update = {**first, "title": "Story number 1, updated"}
+    store.write_batch(updates=[update], bands={first["url"]: [(0, 31), (3, 34)]})
+    rows = store.db.execute("SELECT a.url, m.band, m.hash FROM minhash_bands m JOIN articles a ON a.id = m.article_id "
+                            "ORDER BY a.url, m.band").fetchall()
+    assert rows == [(first["url"], 0, 31), (first["url"], 3, 34), (second["url"], 0, 21), (second["url"], 2, 23)]
+    assert store.db.execute("SELECT count(*) FROM minhash_bands").fetchone()[0] == 4
+
+
 def test_write_batch_is_one_transaction(store):
     with pytest.raises(sqlite3.IntegrityError):  # a reject without its reason (NOT NULL) fails the batch
         store.write_batch([article(1)], [{"url": "x", "reason": None}])
