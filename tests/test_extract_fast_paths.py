@@ -167,3 +167,77 @@ def test_boilerplate_stripping_removes_what_reading_every_block_removes():
             fast, slow = _parse(html), _parse(html)
             assert strip_boilerplate(fast, learned) == _strip_every_block(slow, learned)
             assert lxml.html.tostring(fast) == lxml.html.tostring(slow)
+
+
+# --- authors: a byline string cleaned once, a byline block read once a page ------------------------
+
+BYLINE_PIECES = ("By", "by", "Written by", "Jane Doe", "jane doe", "Omar Haddad", "Dr Mara Vale", "and", ",", "&",
+                 "Senior Editor", "PhD", "March 3, 2025", "·", "|", "Edited by", "Team Acme", "Acme", "admin",
+                 "jsmith", "5 min read", "Wellness &amp; Prevention", "Manufacturer", "View all posts by Li Wei")
+
+
+def _byline_strings(rng: random.Random, count: int) -> list[str]:
+    return [" ".join(rng.choice(BYLINE_PIECES) for _ in range(rng.randrange(1, 6))) for _ in range(count)]
+
+
+def test_cleaned_names_are_remembered_as_cleaning_gives_them():
+    from crawler.extract.authors import Site, _clean_author, clean_author
+
+    rng = random.Random(3)
+    sites = (Site(), Site(frozenset({"acme"}), frozenset({"acme", "acmecom"})))
+    for raw in _byline_strings(rng, 400) * 2:  # every string twice: the second reading is remembered
+        site = rng.choice(sites)
+        for strict, organisation, login in ((True, False, False), (False, False, False), (False, True, False),
+                                            (False, False, True), (True, False, True)):
+            names = clean_author(raw, site, strict=strict, organisation=organisation, login=login)
+            assert names == _clean_author(raw, site, strict, organisation, login), (raw, strict, organisation, login)
+            names.append("mutated")  # the caller's list is its own
+    smart = lxml.html.fromstring("<p>By Jane Doe</p>").xpath("//p/text()")[0]
+    assert clean_author(smart) == ["Jane Doe"]
+
+
+def _byline_page(rng: random.Random) -> str:
+    """A story with byline blocks of the kinds html_authors reads (marked or "By" lines, author
+    links, a short parent, a label over a list, a facet link), some in chrome or a teaser."""
+    def names() -> str:
+        return rng.choice(("Jane Doe", "Omar Haddad", "Team Acme", "jsmith", "Li Wei and Bo Chen"))
+
+    blocks = [
+        f'<p class="byline">By <a href="/author/x">{names()}</a></p>',
+        f'<div><span class="author-name">{names()}</span>, <a href="/author/y" rel="author">{names()}</a></div>',
+        f'<div class="article-byline"><strong>Written by</strong><ul><li>{names()}</li><li>{names()}</li></ul></div>',
+        f"<p>By {names()} | March 3, 2025</p>",
+        '<a href="/shop/by-maker">By Manufacturer</a>',
+        f'<span itemprop="author"><span itemprop="name">{names()}</span></span>',
+        f'<aside class="sidebar"><p class="byline">By {names()}</p></aside>',
+        f'<div class="related-posts"><article><h3>Other</h3><p class="byline">By {names()}</p></article></div>',
+        f'<p class="byline">Edited by {names()}, by {names()}</p>',
+    ]
+    chosen = "".join(rng.sample(blocks, rng.randrange(1, len(blocks) + 1)))
+    return (f"<html><body><header class='site-header'>{rng.choice(blocks)}</header><article><h1>Story</h1>"
+            f"{chosen}<p>{'The river rose again overnight. ' * 8}</p></article></body></html>")
+
+
+def test_byline_blocks_read_once_a_page_give_what_a_fresh_reading_gives():
+    from crawler.extract.authors import byline_correction, html_authors
+
+    rng = random.Random(11)
+    for _ in range(80):
+        html = _byline_page(rng)
+        shared = Page(_parse(html), "https://acme.example/2025/03/03/story/")
+        h1 = shared.tree.find(".//h1")
+        scope = shared.tree.find(".//article")
+        readings = [dict(), dict(labelled=True), dict(lenient=True), dict(h1=h1), dict(scope=scope),
+                    dict(scope=scope, labelled=True, h1=h1), dict(lenient=True, labelled=True)]
+        rng.shuffle(readings)
+        for kind in readings:
+            fresh = Page(_parse(html), shared.url)
+            fresh_kind = {k: (fresh.tree.find(".//h1") if k == "h1" else fresh.tree.find(".//article")
+                              if k == "scope" else v) for k, v in kind.items()}
+            found = html_authors(shared, **kind)
+            assert found == html_authors(fresh, **fresh_kind), (html, kind)
+            found.append("mutated")  # the caller's list is its own
+        for declared in (["Jane Doe"], ["Acme"], []):
+            fresh = Page(_parse(html), shared.url)
+            assert byline_correction(shared, declared, scope) == byline_correction(
+                fresh, declared, fresh.tree.find(".//article"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -218,6 +219,18 @@ def clean_author(raw: str, site: Site = Site(), strict: bool = True, organisatio
                  login: bool = False) -> list[str]:
     """Names in one byline string: prefixes, dates, roles, credentials and non-names removed.
     `login` also accepts a bare user name ("jsmith"), for a page that declares nothing better."""
+    if type(raw) is not str:
+        raw = str(raw)  # an lxml "smart" string holds its element, and so its tree: never kept
+    return list(_cleaned(raw, site, strict, organisation, login))
+
+
+@lru_cache(maxsize=4096)  # byline pieces ("By", a date, the names) repeat on a page and across a site
+def _cleaned(raw: str, site: Site, strict: bool, organisation: bool, login: bool) -> tuple[str, ...]:
+    """clean_author's names, remembered (a tuple: callers get a list of their own)."""
+    return tuple(_clean_author(raw, site, strict, organisation, login))
+
+
+def _clean_author(raw: str, site: Site, strict: bool, organisation: bool, login: bool) -> list[str]:
     text = squash(unescape(raw))
     if re.fullmatch(r"[\[(\"'“‘].*[\])\"'”’]", text):
         text = text[1:-1].strip(" \"'“”‘’")  # ['Jane Doe'] or "Jane Doe"
@@ -497,24 +510,35 @@ def html_authors(page: Page, scope=None, lenient: bool = False, labelled: bool =
         if len(text) > (600 if marked else 120):
             continue  # an author block may carry a bio; a bare "By ..." line is short
         done.add(element)
-        if _facet_link(element):
-            continue
-        names = byline_names(element, site)
-        parent = element.getparent()
-        if not names and LABEL_ONLY.match(text) and parent is not None:
-            names = _listed(element, site) or byline_names(parent, site)  # "Written by" here, the name next
+        names_key = ("byline-names", element)
+        if names_key not in page.memo:  # read once a page, however many readings reach it
+            page.memo[names_key] = _byline_block(element, text, site)
+        names = list(page.memo[names_key])
         if names:
-            if parent is not None and len(squash("".join(parent.itertext()))) <= 150:
-                more = byline_names(parent, site)
-                if set(names) < set(more):
-                    names = more
-            linked = _linked_authors(element, site)
-            if set(names) < set(linked):
-                names = linked
             if not all(TEAM_NAME.search(name) for name in names) and (not team or any(map(_personal, names))):
                 return names
             team = team or names  # "By Team Acme": a person's byline further on wins
     return team
+
+
+def _byline_block(element, text: str, site: Site) -> list[str]:
+    """The names one byline block gives html_authors (its squashed text is `text`): its own,
+    its short parent's or its author links' where they name more; [] for a facet link."""
+    if _facet_link(element):
+        return []
+    names = byline_names(element, site)
+    parent = element.getparent()
+    if not names and LABEL_ONLY.match(text) and parent is not None:
+        names = _listed(element, site) or byline_names(parent, site)  # "Written by" here, the name next
+    if names:
+        if parent is not None and len(squash("".join(parent.itertext()))) <= 150:
+            more = byline_names(parent, site)
+            if set(names) < set(more):
+                names = more
+        linked = _linked_authors(element, site)
+        if set(names) < set(linked):
+            names = linked
+    return names
 
 
 HONORIFIC = re.compile(r"^(?:dr|prof|mr|mrs|ms|mx)\.?\s+", re.I)
