@@ -241,3 +241,14 @@ def test_byline_blocks_read_once_a_page_give_what_a_fresh_reading_gives():
             fresh = Page(_parse(html), shared.url)
             assert byline_correction(shared, declared, scope) == byline_correction(
                 fresh, declared, fresh.tree.find(".//article"))
+
+
+def test_squash_without_a_long_whitespace_run_gives_what_the_expression_gives():
+    from crawler.extract.dom import _SPACES, squash
+
+    rng = random.Random(5)
+    alphabet = ["a", "Z", "é", " ", " ", "\n", "\t", "\r", "\f", "\v", "\u00a0", "\u2003", "\x1c", "\x85", "\u3000"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
+        assert squash(text) == _SPACES.sub(" ", text).strip(), repr(text)
+    assert squash(None) == "" and squash(" \u00a0x  y\u00a0 ") == "x y"

@@ -17,7 +17,11 @@ _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 def squash(text: str | None) -> str:
     """ASCII whitespace runs squashed to one space, ends stripped; no-break spaces are kept as the
     page has them (a title's "10\u00a0km" stays one unit), everywhere text is read or measured."""
-    return _SPACES.sub(" ", text).strip() if text else ""
+    if not text:
+        return ""
+    if "\n" in text or "  " in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        return _SPACES.sub(" ", text).strip()
+    return text.strip()  # every run is one space already (most texts): a scan each, no new string
 
 
 def marker(element) -> str:
