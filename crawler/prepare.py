@@ -100,7 +100,9 @@ def before_since(item: Article, since: date | str | None) -> Rejection | None:
 
 def clean_body(body: str) -> str:
     """Paragraphs separated by exactly one blank line, no stray spaces."""
-    paragraphs = (p.strip() for p in _INLINE_SPACE_TO_SQUASH.sub(" ", body).split("\n"))  # one pass per body
+    if "  " in body or "\t" in body or "\r" in body or "\f" in body or "\v" in body:  # (most bodies: none)
+        body = _INLINE_SPACE_TO_SQUASH.sub(" ", body)
+    paragraphs = (p.strip() for p in body.split("\n"))  # one pass per body
     return "\n\n".join(p for p in paragraphs if p)
 
 

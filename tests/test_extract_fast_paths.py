@@ -252,3 +252,14 @@ def test_squash_without_a_long_whitespace_run_gives_what_the_expression_gives():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
         assert squash(text) == _SPACES.sub(" ", text).strip(), repr(text)
     assert squash(None) == "" and squash(" \u00a0x  y\u00a0 ") == "x y"
+
+
+def test_clean_body_skips_the_substitution_only_where_it_would_change_nothing():
+    from crawler.prepare import _INLINE_SPACE_TO_SQUASH, clean_body
+
+    rng = random.Random(9)
+    alphabet = ["a", "é", " ", " ", "\n", "\n", "\t", "\r", "\f", "\v", "\u00a0", "\x85"]
+    for _ in range(20000):
+        body = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 14)))
+        slow = "\n\n".join(p for p in (p.strip() for p in _INLINE_SPACE_TO_SQUASH.sub(" ", body).split("\n")) if p)
+        assert clean_body(body) == slow, repr(body)

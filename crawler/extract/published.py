@@ -416,8 +416,8 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
                      ) or _detected(page, now, updates)
     zone = get_zone(hints.get("timezone"))
     found = (ld_pub, ld_mod, meta_pub, meta_mod, *header_pub, *header_mod)
-    offsets = _site_offsets(page, *found)
     stated = _stated(page, *found)
+    offsets = [m for m in stated if m.utcoffset()]  # those with an offset other than zero: the site's own
     published = _settle(_same_instant(published, stated), zone, offsets)
     modified = _settle(_same_instant(modified, stated), zone, offsets)
     if published and modified and not _later(modified.moment, published.moment):
@@ -550,16 +550,6 @@ def _now(hints: dict[str, Any]) -> datetime | None:
         return hints["now"]
     fetched = parse_datetime(hints.get("fetched_at")) if isinstance(hints.get("fetched_at"), str) else None
     return fetched if fetched and fetched.tzinfo else None
-
-
-def _site_offsets(page: Page, *found: Dated | None) -> list[datetime]:
-    """Instants the page states with a UTC offset other than zero: the site's own offset."""
-    stated = [d.moment for d in found if d and d.moment.tzinfo is not None]
-    for value in page.tree.xpath("//time/@datetime")[:50]:
-        moment = parse_datetime(value)
-        if moment is not None and moment.tzinfo is not None:
-            stated.append(moment)
-    return [m for m in stated if m.utcoffset()]
 
 
 def _stated(page: Page, *found: Dated | None) -> list[datetime]:
