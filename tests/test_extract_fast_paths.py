@@ -263,3 +263,65 @@ def test_clean_body_skips_the_substitution_only_where_it_would_change_nothing():
         body = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 14)))
         slow = "\n\n".join(p for p in (p.strip() for p in _INLINE_SPACE_TO_SQUASH.sub(" ", body).split("\n")) if p)
         assert clean_body(body) == slow, repr(body)
+
+
+MARKS = ("author", "byline", "author-bio", "author_image", "entry-author", "site-footer", "footer", "comments",
+         "related-posts", "sidebar", "hentry", "post-footer", "entry-meta", "widget", "menu", "x", " ", "")
+
+
+def _marked_page(seed: int) -> str:
+    """Nested blocks of many tags, with classes and ids drawn from MARKS (or none), some text."""
+    rng = random.Random(seed)
+    tags = ("div", "span", "a", "p", "footer", "article", "aside", "nav", "section", "header", "figcaption")
+
+    def block(depth: int) -> str:
+        tag = rng.choice(tags)
+        attrs = "".join(f' {name}="{rng.choice(MARKS)}"' for name in ("class", "id") if rng.random() < 0.6)
+        if tag == "a" and rng.random() < 0.5:
+            attrs += f' href="/{rng.choice(("author", "tag", "shop"))}/x"'
+        inner = "".join(block(depth + 1) if depth < 4 and rng.random() < 0.5 else
+                        rng.choice(("By Jane Doe", "Written by Omar", "text", "<!-- c -->", ""))
+                        for _ in range(rng.randrange(1, 4)))
+        return f"<{tag}{attrs}>{inner}</{tag}>"
+
+    return f"<html><body>{''.join(block(0) for _ in range(5))}</body></html>"
+
+
+def test_kinds_and_byline_candidates_from_remembered_class_strings_as_read_each_time():
+    from crawler.extract.authors import AUTHOR_HREF, AUTHORISH, BY_TEXT, NOT_IN, WRITTEN_BY, _candidates, _not_byline
+    from crawler.extract.dom import marker, tokens
+    from crawler.extract.evidence import ARTICLE_FOOTER, chrome_token
+    from crawler.extract.vocabulary import CHROME_TAGS_IN_ARTICLE
+
+    def kind_read(element) -> str:  # Page._kind as first written
+        tag = element.tag if isinstance(element.tag, str) else ""
+        names = tokens(element)
+        if tag in CHROME_TAGS_IN_ARTICLE or any(chrome_token(t) for t in names):
+            return "article" if any(ARTICLE_FOOTER.search(t) for t in names) else "chrome"
+        if tag == "footer" or any(t.lower() in ("footer", "site-footer") for t in names):
+            return "article" if any(ARTICLE_FOOTER.search(t) for t in names) else "footer"
+        return "article" if tag == "article" or "hentry" in names else ""
+
+    def candidates_read(scope) -> list:  # _candidates as first written
+        found = []
+        for element in scope.iter(lxml.etree.Element):
+            tag, get, cue, text = element.tag, element.get, marker(element), element.text
+            if tag in NOT_IN:
+                continue
+            if (get("itemprop") == "author" or "author" in (get("rel") or "").split()
+                    or (cue and AUTHORISH.search(cue) and not _not_byline(cue))
+                    or (tag == "a" and AUTHOR_HREF.search(get("href") or ""))
+                    or (text and not text.isspace() and (BY_TEXT.match(text := text.strip()) or WRITTEN_BY.match(text)))):
+                found.append(element)
+        return found
+
+    seen = 0
+    for seed in range(60):
+        tree = _parse(_marked_page(seed))
+        page = Page(tree, "https://acme.example/story/")
+        for element in tree.iter():
+            assert page._kind(element) == kind_read(element), lxml.html.tostring(element)[:200]
+        found = _candidates(tree)
+        assert found == candidates_read(tree)
+        seen += len(found)
+    assert seen > 100

@@ -340,6 +340,14 @@ NOT_IN = {"figcaption", "blockquote", "cite", "q", "figure", "script", "style", 
           "select", "option", "label", "form"}
 
 
+@lru_cache(maxsize=4096)  # class and id strings repeat on a page and across a site's pages
+def _authorish(names: str | None, ident: str | None) -> bool:
+    """Do an element's class and id name an author block's name part ('author', 'byline'; not
+    'author-bio')?"""
+    cue = f"{names or ''} {ident or ''}".strip()  # as dom.marker reads them
+    return bool(cue and AUTHORISH.search(cue) and not _not_byline(cue))
+
+
 def _candidates(scope) -> list:
     """Elements that may hold a byline, in document order: itemprop/rel author, an author-ish
     class or id, a link to an author page, or text starting "By", "Written by" and the like."""
@@ -349,12 +357,12 @@ def _candidates(scope) -> list:
         if tag in NOT_IN:
             continue
         get = element.get
-        cue = marker(element)
+        names, ident = get("class"), get("id")
         text = element.text
         if (
             get("itemprop") == "author"
             or "author" in (get("rel") or "").split()
-            or (cue and AUTHORISH.search(cue) and not _not_byline(cue))
+            or ((names or ident) and _authorish(names, ident))
             or (tag == "a" and AUTHOR_HREF.search(get("href") or ""))
             or (text and not text.isspace() and (BY_TEXT.match(text := text.strip()) or WRITTEN_BY.match(text)))
         ):

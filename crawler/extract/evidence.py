@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from .dom import squash, token_words, tokens
+from .dom import squash, token_words
 from .vocabulary import ARTICLE_FOOTER, CHROME_PHRASES, CHROME_TAGS_IN_ARTICLE, CHROME_WORDS, WRAPPER
 
 # Links to a listing of one term: a tag, category, section or topic page.
@@ -241,16 +241,11 @@ class Page:
         """'chrome', 'footer', 'article' or '' for one container (cached)."""
         kind = self._kinds.get(element)
         if kind is None:
-            tag = element.tag if isinstance(element.tag, str) else ""
-            names = tokens(element)
-            if tag in CHROME_TAGS_IN_ARTICLE or any(chrome_token(t) for t in names):
-                kind = "article" if any(ARTICLE_FOOTER.search(t) for t in names) else "chrome"
-            elif tag == "footer" or any(t.lower() in ("footer", "site-footer") for t in names):
-                kind = "article" if any(ARTICLE_FOOTER.search(t) for t in names) else "footer"
-            elif tag == "article" or "hentry" in names:
-                kind = "article"
+            tag = element.tag
+            if isinstance(tag, str):
+                kind = _container_kind(tag, element.get("class"), element.get("id"))
             else:
-                kind = ""
+                kind = _container_kind("", None, None)  # a comment or processing instruction
             self._kinds[element] = kind
         return kind
 
@@ -301,6 +296,19 @@ class Page:
             if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
                 names.add(fold_name(publisher["name"]))
         return {n for n in names if n}
+
+
+@lru_cache(maxsize=4096)  # tags with their class and id repeat on a page and across a site's pages
+def _container_kind(tag: str, names: str | None, ident: str | None) -> str:
+    """Page._kind of an element with this tag, class and id."""
+    names = f"{names or ''} {ident or ''}".split()  # as dom.tokens reads them
+    if tag in CHROME_TAGS_IN_ARTICLE or any(chrome_token(t) for t in names):
+        return "article" if any(ARTICLE_FOOTER.search(t) for t in names) else "chrome"
+    if tag == "footer" or any(t.lower() in ("footer", "site-footer") for t in names):
+        return "article" if any(ARTICLE_FOOTER.search(t) for t in names) else "footer"
+    if tag == "article" or "hentry" in names:
+        return "article"
+    return ""
 
 
 def in_teaser(element, h1=None) -> bool:
