@@ -325,3 +325,23 @@ def test_kinds_and_byline_candidates_from_remembered_class_strings_as_read_each_
         assert found == candidates_read(tree)
         seen += len(found)
     assert seen > 100
+
+
+def test_script_only_detection_names_what_full_detection_names_in_another_script():
+    from crawler.extract.language import script_of
+    from crawler.extract.metadata import _language, Meta
+
+    rng = random.Random(13)
+    words = ("the", "and", "council", "der", "und", "le", "et", "de", "que", "het", "2025", "مجلس", "في", "и",
+             "совет", "ії", "δήμος", "東京", "です", "ニュース", "서울", "नगर", "İstanbul", "ΣΟΦΙΑ", "پچ", "ہے")
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randrange(0, 60)))
+        full = detect_language(text)
+        assert detect_language(text, scripts_only=True) == (full if full and script_of(full) != "latin" else None)
+        lang = rng.choice(("en", "en-US", "ar", "fr_FR", "", "ru", "zz"))
+        tree = _parse(f'<html lang="{lang}"><body><p>{text}</p></body></html>')
+        meta = Meta()
+        _language(Page(tree, "https://acme.example/"), meta, {}, None)
+        declared = lang.replace("_", "-").split("-")[0].lower()
+        expected = full if full and (not declared or script_of(full) != script_of(declared)) else declared or None
+        assert meta.values.get("language") == expected, (lang, text)

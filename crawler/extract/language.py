@@ -51,8 +51,10 @@ def script_of(lang: str) -> str:
     return "latin"
 
 
-def detect_language(text: str) -> str | None:
-    """An ISO 639-1 code for `text`, or None when there is too little to tell."""
+def detect_language(text: str, scripts_only: bool = False) -> str | None:
+    """An ISO 639-1 code for `text`, or None when there is too little to tell. `scripts_only`:
+    None for a text in Latin script (its words are not counted; a caller that only needs to know
+    whether the text is in another script)."""
     runs = _WORDS.findall(text)
     letters = sum(map(len, runs))  # letters, counted in runs rather than one by one
     if letters < 20:
@@ -69,6 +71,8 @@ def detect_language(text: str) -> str | None:
             if sum(text.count(ch) for ch in marks) > 0.02 * found:
                 return code
         return lang
+    if scripts_only:
+        return None
     # lower-cased at once, a text splits into the same words lower-cased one by one, but where
     # "İ" becomes "i" and a combining dot, or a "Σ" reads as final or not by what follows it
     if "\u0130" in text or "\u03a3" in text:

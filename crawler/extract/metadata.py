@@ -179,7 +179,9 @@ def _language(page: Page, meta: Meta, hints: dict, title: str | None) -> None:
     if declared:
         declared = declared.replace("_", "-").split(",")[0].split("-")[0].strip().lower() or None
     text = " ".join([title or "", page.meta("description") or "", *_PARAGRAPH_TEXTS(page.tree)])
-    detected = detect_language(text)
+    # a declared Latin-script language is kept unless the text is in another script: then only
+    # that is asked (a Latin text's words are not counted)
+    detected = detect_language(text, scripts_only=bool(declared) and script_of(declared) == "latin")
     if detected and declared and script_of(detected) != script_of(declared):
         meta.set("language", detected, "detected")  # an Arabic story on a site declared English
     meta.set("language", hints.get("language"), "source")
