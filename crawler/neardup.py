@@ -74,9 +74,15 @@ def features(text: str, params: Params = DEFAULT) -> set[bytes]:
     text = clean(text)
     found = shingles(text, params.shingle)
     if found:
-        for number in {n.replace(",", "") for n in _NUMBER.findall(text)}:
-            found.update(f"#{number}#{copy}".encode() for copy in range(params.number_weight))
+        copies = _copies(params.number_weight)
+        numbers = [f"#{n}#".encode() for n in {n.replace(",", "") for n in _NUMBER.findall(text)}]
+        found.update([number + copy for number in numbers for copy in copies])  # b"#12.5#0", b"#12.5#1"...
     return found
+
+
+@lru_cache(maxsize=16)
+def _copies(weight: int) -> tuple[bytes, ...]:
+    return tuple(str(copy).encode() for copy in range(weight))
 
 
 def shingles(text: str, size: int = DEFAULT.shingle) -> set[bytes]:
@@ -87,7 +93,9 @@ def shingles(text: str, size: int = DEFAULT.shingle) -> set[bytes]:
         return set()
     if len(words) <= size:
         return {" ".join(words).encode()}
-    return set(map(str.encode, map(" ".join, zip(*(words[i:] for i in range(size))))))
+    # the words encoded in one go (no word holds a space): each shingle joins bytes, none is encoded
+    encoded = " ".join(words).encode().split(b" ")
+    return set(map(b" ".join, zip(*(encoded[i:] for i in range(size)))))
 
 
 # MurmurHash3's 32-bit finalizer (shifts and multipliers), applied before the permutations.

@@ -345,3 +345,28 @@ def test_script_only_detection_names_what_full_detection_names_in_another_script
         declared = lang.replace("_", "-").split("-")[0].lower()
         expected = full if full and (not declared or script_of(full) != script_of(declared)) else declared or None
         assert meta.values.get("language") == expected, (lang, text)
+
+
+def test_shingles_and_number_features_joined_as_bytes_as_encoded_strings():
+    from crawler import neardup
+
+    def features_read(text: str, params=neardup.DEFAULT) -> set[bytes]:  # as first written
+        text = neardup.clean(text)
+        words = neardup._WORD.findall(text.casefold())
+        if not words:
+            return set()
+        if len(words) <= params.shingle:
+            found = {" ".join(words).encode()}
+        else:
+            found = set(map(str.encode, map(" ".join, zip(*(words[i:] for i in range(params.shingle))))))
+        for number in {n.replace(",", "") for n in neardup._NUMBER.findall(text)}:
+            found.update(f"#{number}#{copy}".encode() for copy in range(params.number_weight))
+        return found
+
+    rng = random.Random(17)
+    pieces = ("Council", "ﬁnal", "Straße", "İzmir", "مجلس", "東京", "1,250", "3.5", "42", "x_y", "—", ".", "\n\n", "ǅ")
+    params = (neardup.DEFAULT, neardup.Params(shingle=2, number_weight=3), neardup.Params(shingle=6, number_weight=12))
+    for _ in range(3000):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randrange(0, 30)))
+        for p in params:
+            assert neardup.features(text, p) == features_read(text, p), repr(text)
