@@ -81,6 +81,18 @@ def test_equal_jsonld_stamps_give_way_to_an_older_day_by_the_headline():
     assert dates(head, body)[0] == "2024-01-31"
 
 
+def test_a_day_shown_by_the_headline_wins_over_declared_stamps_equal_or_not():
+    """One rule for a stale CMS stamp: the header's own day wins when the metadata gives it neither
+    as published nor as modified, whether the two declared stamps are equal (a last-saved stamp)
+    or not; a shown day one day off the stamp is the same day in another zone and keeps it."""
+    for modified in ("2025-11-05T10:00:00+00:00", "2025-11-20T10:00:00+00:00"):
+        head = ('<script type="application/ld+json">{"@type": "Article", "headline": "Cleaning prices",'
+                f'"datePublished": "2025-11-05T10:00:00+00:00", "dateModified": "{modified}"}}</script>')
+        body = '<article><h1>Cleaning prices</h1><div class="meta"><p>January 31, 2024</p></div>' + BODY + '</article>'
+        assert dates(head, body)[:2] == ("2024-01-31", "html+naive")
+        assert dates(head, body.replace("January 31, 2024", "November 4, 2025"))[:2] == ("2025-11-05", "jsonld")
+
+
 def test_an_update_day_stands_in_for_the_published_day_when_nothing_is_older():
     body = ('<article><h1>Best tutors</h1><span class="whitespace-nowrap">Updated: <span class="font-medium">'
             'December 31, 2024</span></span>' + BODY + '</article>')

@@ -14,8 +14,6 @@
 A date is an update when its own words, the label before it or its (or its wrapper's) class say
 so ("Updated", "Reviewed", "Last modified", `field--name-changed`); its own words count first.
 A date in the future is never taken; a lower step is only asked when the ones above found nothing.
-A published == modified stamp (the same instant, or the same wall-clock time written with two
-offsets) is a last-saved stamp: an earlier day shown in the header or by the headline wins.
 A day the story's header shows (unlabelled or "Published"), that the page labels nowhere as an
 update and that its metadata gives neither as published nor as modified, wins over the declared
 one (a story moved to a new site keeps its day on the page; the metadata stamps the move).
@@ -379,12 +377,6 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
     published = ld_pub or meta_pub
     if ld_pub and meta_pub and shown and _day(ld_pub) != _day(meta_pub) and _day(shown) == _day(meta_pub):
         published = meta_pub  # the page's meta tags and its header agree against its JSON-LD
-    stamped = (published is ld_pub and ld_mod) or (published is meta_pub and meta_mod)
-    if published and stamped and _same_stamp(stamped.moment, published.moment):
-        # published == modified to the second is a last-saved stamp; the header shows the real day
-        earlier = shown or header_text_date(page, h1)
-        if earlier and _day(earlier) < _day(published):
-            published = earlier
     if published:
         own = _shown_date(page, h1, header_pub, header_mod, now)
         if own and not _agrees(own, published, (ld_pub, meta_pub, ld_mod, meta_mod)):
@@ -566,12 +558,6 @@ def _settle(dated: Dated | None, zone, offsets: list[datetime]) -> Dated | None:
         else:
             origin += "+naive"
     return Dated(moment, origin)
-
-
-def _same_stamp(one: datetime, other: datetime) -> bool:
-    """The same instant, or the same wall-clock time written with two offsets (a CMS writing its
-    local save time once with its offset and once as "Z")."""
-    return one == other or one.replace(tzinfo=None) == other.replace(tzinfo=None)
 
 
 def _later(modified: datetime, published: datetime) -> bool:
