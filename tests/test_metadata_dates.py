@@ -93,6 +93,17 @@ def test_a_day_shown_by_the_headline_wins_over_declared_stamps_equal_or_not():
         assert dates(head, body.replace("January 31, 2024", "November 4, 2025"))[:2] == ("2025-11-05", "jsonld")
 
 
+def test_a_json_ld_creation_stamp_gives_way_to_the_day_the_page_shows():
+    """dateCreated (without datePublished) is the CMS's record of the node, stamped again when a
+    site moves: the day written under the headline comes first; with none, the stamp is still read
+    last (htmldate's guess)."""
+    head = ('<script type="application/ld+json">{"@type": "Article", "headline": "Fitness protocol",'
+            '"dateCreated": "2023-08-25T09:00:00+00:00"}</script>')
+    body = '<article><h1>Fitness protocol</h1><p class="date">November 2, 2022</p>' + BODY + '</article>'
+    assert dates(head, body)[:2] == ("2022-11-02", "html+naive")
+    assert dates(head, '<article><h1>Fitness protocol</h1>' + BODY + '</article>')[:2] == ("2023-08-25", "detected+naive")
+
+
 def test_an_update_day_stands_in_for_the_published_day_when_nothing_is_older():
     body = ('<article><h1>Best tutors</h1><span class="whitespace-nowrap">Updated: <span class="font-medium">'
             'December 31, 2024</span></span>' + BODY + '</article>')

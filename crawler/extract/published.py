@@ -390,7 +390,6 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
         published
         or _first(iter([(hints.get("published_at"), origin)]), now)
         or shown
-        or _first(_jsonld(page, "dateCreated"), now, human=True)
         or _first(iter([(d.moment, d.origin) for d in [text_pub] if d]), now)
         or _first(iter([(url_day(page.url), "url")]), now)
     )
