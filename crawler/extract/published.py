@@ -8,7 +8,9 @@
    headline (the element holding the story's title when no `<h1>` does: a `<legend>`, an `<h2>`);
 5. the day in the URL (`/2020/07/28/`);
 6. when the page shows only an update ("Updated April 10, 2025", "Last updated on ..."): that day
-   stands in for the published one (an old picture of the story says nothing: sites reuse them);
+   stands in for the published one, unless a picture of the story (its `og:image`, an image in
+   the article) was uploaded more than three months earlier (`/2019/08/` in its address): then
+   the story is older than its update and published is left empty;
 7. htmldate's guess, never when it is a day the page gives as its update.
 
 A date is an update when its own words, the label before it or its (or its wrapper's) class say
@@ -401,7 +403,8 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
     if not published:
         text_mod = text_mod if text_mod and not is_future(text_mod.moment, now) else None
         updates = [d for d in (ld_mod, meta_mod, *header_mod, text_mod) if d]
-        published = _stand_in(text_mod, header_mod, updates) or _detected(page, now, updates)
+        published = (None if _older_media(page, updates) else _stand_in(text_mod, header_mod, updates)
+                     ) or _detected(page, now, updates)
     zone = get_zone(hints.get("timezone"))
     found = (ld_pub, ld_mod, meta_pub, meta_mod, *header_pub, *header_mod)
     stated = _stated(page, *found)
@@ -497,6 +500,28 @@ def _stand_in(text_mod: Dated | None, header_mod: list[Dated], updates: list[Dat
     chosen = next((d for d in shown if d.moment.date() in stated), shown[0] if shown else None)
     # the same day in a <time datetime> of the header keeps its hour and offset
     return next((d for d in header_mod if chosen and d.moment.date() == chosen.moment.date()), chosen)
+
+
+_MEDIA_MONTH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
+
+
+def _older_media(page: Page, updates: list[Dated]) -> bool:
+    """True when the story's picture (`og:image`, `twitter:image`) or an image in the article (not
+    in chrome) was uploaded (`/2019/08/` in its address) more than three months before the page's
+    update: the story is older than its update (pictures readied the weeks before do not count)."""
+    if not updates:
+        return False
+    year, month = max((d.moment.year, d.moment.month) for d in updates)
+    cutoff = (year, month - 3) if month > 3 else (year - 1, month + 9)
+    lead = " ".join(page.metas.get("og:image", []) + page.metas.get("twitter:image", []))
+    if any((int(y), int(m)) < cutoff for y, m in _MEDIA_MONTH.findall(lead)):
+        return True  # the story's own picture is older than its update
+    for image in page.tree.iter("img", "source"):
+        sources = " ".join(image.get(a) or "" for a in ("src", "data-src", "srcset", "data-srcset", "data-lazy-src"))
+        months = [(int(y), int(m)) for y, m in _MEDIA_MONTH.findall(sources)]
+        if months and min(months) < cutoff and not page.in_chrome(image):
+            return True
+    return False
 
 
 def _detected(page: Page, now: datetime, updates: list[Dated]) -> Dated | None:
