@@ -26,15 +26,14 @@ class KeySet:
 
     __slots__ = ("_sorted", "_latest")
 
-    def __init__(self, keys: Iterable[int] = ()) -> None:
+    def __init__(self, members: Iterable = ()) -> None:
         self._sorted = array("q")
         self._latest: set[int] = set()
-        for key in keys:
-            self._add(key)
+        self.update(members)
 
-    def _add(self, key: int) -> bool:
+    def add(self, key: int) -> bool:
         """Add `key`; False when it was there already."""
-        if key in self._latest or self._in_sorted(key):
+        if self._has(key):
             return False
         self._latest.add(key)
         if len(self._latest) >= max(MERGE_AT, len(self._sorted) >> 3):
@@ -42,21 +41,16 @@ class KeySet:
             self._latest = set()
         return True
 
-    def _in_sorted(self, key: int) -> bool:
+    def update(self, members: Iterable) -> None:
+        for member in members:
+            self.add(member)
+
+    def _has(self, key: int) -> bool:
+        if key in self._latest:
+            return True
         found = self._sorted
         at = bisect_left(found, key)
         return at < len(found) and found[at] == key
-
-    def _has(self, key: int) -> bool:
-        return key in self._latest or self._in_sorted(key)
-
-    def add(self, key: int) -> bool:
-        """Add `key`; False when it was there already."""
-        return self._add(key)
-
-    def update(self, keys: Iterable[int]) -> None:
-        for key in keys:
-            self.add(key)
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, int) and self._has(key)
@@ -81,16 +75,9 @@ class UrlSet(KeySet):
 
     __slots__ = ()
 
-    def __init__(self, urls: Iterable[str] = ()) -> None:
-        super().__init__()
-        self.update(urls)
-
     def add(self, url: str) -> bool:  # type: ignore[override]
-        return self._add(hash(url))
-
-    def update(self, urls: Iterable[str]) -> None:  # type: ignore[override]
-        for url in urls:
-            self._add(hash(url))
+        """Add `url`; False when it (or a URL of the same hash) was there already."""
+        return super().add(hash(url))
 
     def __contains__(self, url: object) -> bool:
         return self._has(hash(url))

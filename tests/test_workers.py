@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 
 import pytest
 
@@ -28,9 +29,12 @@ def run(coroutine):
     return asyncio.new_event_loop().run_until_complete(coroutine)
 
 
-async def started(pool: ExtractionPool) -> None:
-    """Until every worker of the pool is up (before that, pages are extracted in this process)."""
+async def started(pool: ExtractionPool, within: float = 60) -> None:
+    """Until every worker of the pool is up (before that, pages are extracted in this process);
+    a pool whose workers are not up `within` seconds fails the test instead of hanging it."""
+    deadline = time.monotonic() + within
     while len(pool.workers) < pool.size or not all(worker.ready for worker in pool.workers):
+        assert time.monotonic() < deadline, f"extraction workers not ready after {within} s"
         await asyncio.sleep(0.01)
 
 

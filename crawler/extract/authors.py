@@ -16,7 +16,7 @@ from typing import Any
 from lxml import etree
 
 from .dates import parse_datetime, parse_human
-from .dom import marker, squash, token_words, tokens
+from .dom import marker, marker_of, squash, token_words, tokens
 from .evidence import TERM_HREF, Page, fold_name, in_teaser, iter_text_segments, types_of, unescape
 from .vocabulary import CHROME_PHRASES, OTHERS_WORDS
 
@@ -344,7 +344,7 @@ NOT_IN = {"figcaption", "blockquote", "cite", "q", "figure", "script", "style", 
 def _authorish(names: str | None, ident: str | None) -> bool:
     """Do an element's class and id name an author block's name part ('author', 'byline'; not
     'author-bio')?"""
-    cue = f"{names or ''} {ident or ''}".strip()  # as dom.marker reads them
+    cue = marker_of(names, ident)
     return bool(cue and AUTHORISH.search(cue) and not _not_byline(cue))
 
 

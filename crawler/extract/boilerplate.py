@@ -125,25 +125,23 @@ def _root(tree):
 def _blocks(tree, config: LearnConfig) -> Iterable[tuple[Any, str, str | None, bool]]:
     """(element, normal text, structure key, link-dense) for the block elements of a page whose
     text is within the config's length bounds, outside script-like elements, in document order."""
-    root = _root(tree)
-    hidden = _hidden(root)
-    blocks = [element for element in root.iter(*BLOCK_TAGS) if element not in hidden]
-    texts = _block_texts(blocks, config)
-    for element in blocks:
-        text = texts.get(element)
-        if text is None:
-            continue
+    _, blocks = _readable_blocks(_root(tree), config)
+    for element, text in blocks:
         structure = _structure_key(element)
         dense = structure is not None and _links_share(element, len(text)) >= config.link_density
         yield element, text, structure, dense
 
 
-def _hidden(root) -> set:
-    """The elements below script-like ones (NOT_TEXT): their text is never a block's own."""
+def _readable_blocks(root, config: LearnConfig) -> tuple[set, list[tuple[Any, str]]]:
+    """(the elements below script-like ones (NOT_TEXT), whose text is never a block's own;
+    (element, normal text) of each other block whose text is within the config's bounds, in
+    document order)."""
     hidden: set = set()
     for element in root.iter(*NOT_TEXT):
         hidden.update(element.iterdescendants())
-    return hidden
+    blocks = [element for element in root.iter(*BLOCK_TAGS) if element not in hidden]
+    texts = _block_texts(blocks, config)
+    return hidden, [(element, texts[element]) for element in blocks if element in texts]
 
 
 def _parse(page):
@@ -261,14 +259,11 @@ def strip_boilerplate(tree, learned: Boilerplate, config: LearnConfig = CONFIG) 
 
     root = _root(tree)
     shape_tags = learned.shape_tags
-    passed = _hidden(root)  # below a script-like element or a doomed block: not looked at
-    blocks = [element for element in root.iter(*BLOCK_TAGS) if element not in passed]
-    texts = _block_texts(blocks, config)
+    passed, blocks = _readable_blocks(root, config)  # then also what lies below a doomed block
     doomed = []
     limit = None  # (weights, share of the prose a kept block may hold), at the first match
-    for element in blocks:
-        text = texts.get(element)
-        if text is None or element in passed:
+    for element, text in blocks:
+        if element in passed:
             continue
         if _text_key(text) not in learned.texts:
             if element.tag not in shape_tags or _structure_key(element) not in learned.structures \

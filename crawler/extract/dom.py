@@ -29,7 +29,13 @@ def marker(element) -> str:
     what class/id cues are searched in."""
     if not isinstance(element.tag, str):
         return ""
-    return f"{element.get('class') or ''} {element.get('id') or ''}".strip()
+    return marker_of(element.get("class"), element.get("id"))
+
+
+def marker_of(names: str | None, ident: str | None) -> str:
+    """`marker` of an element whose class and id attributes are `names` and `ident` (a string a
+    cue test can be remembered by: class and id strings repeat on a page and across a site)."""
+    return f"{names or ''} {ident or ''}".strip()
 
 
 def tokens(element) -> list[str]:

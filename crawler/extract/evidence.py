@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from .dom import squash, token_words
+from .dom import marker_of, squash, token_words
 from .vocabulary import ARTICLE_FOOTER, CHROME_PHRASES, CHROME_TAGS_IN_ARTICLE, CHROME_WORDS, WRAPPER
 
 # Links to a listing of one term: a tag, category, section or topic page.
@@ -301,7 +301,7 @@ class Page:
 @lru_cache(maxsize=4096)  # tags with their class and id repeat on a page and across a site's pages
 def _container_kind(tag: str, names: str | None, ident: str | None) -> str:
     """Page._kind of an element with this tag, class and id."""
-    names = f"{names or ''} {ident or ''}".split()  # as dom.tokens reads them
+    names = marker_of(names, ident).split()  # as dom.tokens reads them
     if tag in CHROME_TAGS_IN_ARTICLE or any(chrome_token(t) for t in names):
         return "article" if any(ARTICLE_FOOTER.search(t) for t in names) else "chrome"
     if tag == "footer" or any(t.lower() in ("footer", "site-footer") for t in names):

@@ -33,13 +33,14 @@ import copy
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, Iterator
 
 from htmldate import find_date
 from lxml import etree
 
 from .dates import MONTHS, get_zone, is_future, parse_datetime, parse_human
-from .dom import marker, squash
+from .dom import marker, marker_of, squash
 from .evidence import Page, fold_name, in_teaser, iter_text_segments
 
 PUBLISHED_META = (
@@ -190,17 +191,10 @@ _DATE_BOXES = {"span", "div", "p", "abbr", "small", "li"}  # elements a theme wr
 _NO_DATES = {"script", "style", "noscript"}
 
 
-_DATEISH_SEEN: dict[str, bool] = {}  # class-and-id strings repeat within a page and across a site's pages
-
-
+@lru_cache(maxsize=4096)  # class-and-id strings repeat within a page and across a site's pages
 def _dateish(cue: str) -> bool:
-    """_DATEISH.search(cue), remembered for the last few thousand distinct cues."""
-    found = _DATEISH_SEEN.get(cue)
-    if found is None:
-        if len(_DATEISH_SEEN) >= 4096:
-            _DATEISH_SEEN.clear()
-        found = _DATEISH_SEEN[cue] = _DATEISH.search(cue) is not None
-    return found
+    """Does a class-and-id string (dom.marker_of) look like a date's?"""
+    return _DATEISH.search(cue) is not None
 
 
 def header_dates(page: Page, h1=None, shown: bool = False) -> tuple[list[Dated], list[Dated]]:
@@ -220,7 +214,7 @@ def header_dates(page: Page, h1=None, shown: bool = False) -> tuple[list[Dated],
         elif tag in _DATE_BOXES:
             if element.get("itemprop") not in _DATE_PROPS:
                 names, ident = element.get("class"), element.get("id")
-                if not (names or ident) or not _dateish(f"{names or ''} {ident or ''}") \
+                if not (names or ident) or not _dateish(marker_of(names, ident)) \
                         or len(element) > 3 or element.xpath(".//time|.//*[@itemprop]"):
                     continue
         elif tag in _NO_DATES or element.get("itemprop") not in _DATE_PROPS or tag == "meta" and shown:
