@@ -79,3 +79,30 @@ def test_a_headline_outside_any_h1_anchors_the_date_written_under_it():
     meta = extract_metadata(tree, {}, url=URL)
     assert meta.values["published_at"].isoformat() == "2025-12-20T00:00:00"
     assert meta.provenance["published_at"] == "html+naive"  # read under the headline, not guessed
+
+
+def test_a_line_led_by_a_publishing_label_under_the_story_dates_it_when_nothing_else_does():
+    share = ('<div class="addtoany_share_save_container"><a class="a2a_button_email" href="#"></a></div>'
+             '<div style="text-align:right;">Post time: 01-04-2024</div><hr>')
+    # a long story (the line is far below the headline's few text pieces) whose page declares
+    # only its update, with a picture uploaded long before it: the update does not stand in
+    head = '<meta property="article:modified_time" content="2025-12-23T08:00:00+00:00">'
+    picture = '<img src="https://orchards.example/wp-content/uploads/2023/12/old-trees.jpg">'
+    body = f'<div class="blog-detail"><h1>Keeping old trees</h1>{picture}{BODY * 3}{share}</div>'
+    assert published(head, body) == "2024-01-04T00:00:00"
+    assert published(head, body.replace("Post time", "Views")) is None
+    # a declared date comes first
+    assert published(LD, body) == "2021-03-02T09:15:00+00:00"
+
+
+def test_a_utility_class_with_an_arbitrary_value_names_no_sidebar():
+    # Tailwind sets the layout's widths on the page's section: "[--sidebar-width:18rem]" is no sidebar
+    body = ('<section class="page-section [--sidebar-width:18rem] [--content-width:53rem]"><div class="flex">'
+            '<h1>Keeping old trees</h1><div class="md:text-right"><span>Published on Oct 21, 2025</span>'
+            '<span>Updated on Mar 9, 2026</span></div></div>' + BODY + '</section>'
+            '<div class="pt-10 border-t"><div class="group flex"><div class="text-brand-gray">'
+            '<a href="/blog/other/">Another story on clouds</a><span>Published on Mar 1, 2026</span></div></div></div>')
+    tree = lxml.html.document_fromstring(f"<html><head></head><body>{body}</body></html>")
+    meta = extract_metadata(tree, {}, url=URL)
+    assert meta.values["published_at"].isoformat() == "2025-10-21T00:00:00"
+    assert meta.provenance["published_at"].startswith("html")  # read in the header, not htmldate's guess

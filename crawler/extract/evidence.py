@@ -34,8 +34,9 @@ SECTION_LINKS = (
 
 @lru_cache(maxsize=4096)  # class and id tokens repeat on a page and across a site's pages
 def chrome_token(token: str) -> bool:
-    """Is this class or id token the name of a chrome block?"""
-    if WRAPPER.search(token):
+    """Is this class or id token the name of a chrome block? A utility class with an arbitrary
+    value (Tailwind's `[--sidebar-width:18rem]`, `bg-[var(--footer)]`) names no block."""
+    if "[" in token or WRAPPER.search(token):
         return False
     if CHROME_PHRASES.search(token):
         return True

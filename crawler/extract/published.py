@@ -11,7 +11,9 @@
    stands in for the published one, unless a picture of the story (its `og:image`, an image in
    the article) was uploaded more than three months earlier (`/2019/08/` in its address): then
    the story is older than its update and published is left empty;
-7. htmldate's guess, never when it is a day the page gives as its update.
+7. htmldate's guess, never when it is a day the page gives as its update;
+8. a short line led by a publishing label anywhere in the story ("Post time: 01-04-2024" by its
+   share buttons), outside chrome and teasers.
 
 A date is an update when its own words, the label before it or its (or its wrapper's) class say
 so ("Updated", "Reviewed", "Last modified", `field--name-changed`); its own words count first.
@@ -398,7 +400,7 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
         text_mod = text_mod if text_mod and not is_future(text_mod.moment, now) else None
         updates = [d for d in (ld_mod, meta_mod, *header_mod, text_mod) if d]
         published = (None if _older_media(page, updates) else _stand_in(text_mod, header_mod, updates)
-                     ) or _detected(page, now, updates)
+                     ) or _detected(page, now, updates) or _labelled_date(page, h1, now)
     zone = get_zone(hints.get("timezone"))
     found = (ld_pub, ld_mod, meta_pub, meta_mod, *header_pub, *header_mod)
     stated = _stated(page, *found)
@@ -408,6 +410,46 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
     if published and modified and not _later(modified.moment, published.moment):
         modified = None
     return published, modified
+
+
+_LABEL_LED = re.compile(
+    r"^(?:published|posted|post(?:ed)?\s+(?:time|date|on)|publish(?:ed)?\s+(?:date|on)|date\s+(?:published|posted)"
+    r"|date\s*:)\s*(?:on\b)?\s*:?\s*", re.I)
+_BODY_TEXT = etree.XPath("/html/body/descendant::text()[normalize-space()]")
+
+
+def _date_after(piece, text: str, start: int) -> datetime | None:
+    """The date written right after a label ending at `start` in `text` (or, when the label ends
+    the piece, in the next text piece): "on 26 Sep 2019 at 4:12pm", "Post time: 01-04-2024"."""
+    rest = text[start:].strip()
+    if not rest:
+        following = piece.getparent().xpath("following::text()[normalize-space()][1]")
+        rest = squash(str(following[0])) if following else ""
+    return parse_human(rest[:40])
+
+
+def _ours(page: Page, piece, h1) -> bool:
+    """Is the text `piece` the story's: readable text, not in chrome nor in another story's teaser?"""
+    parent = piece.getparent()
+    if parent is None or parent.tag in ("script", "style", "noscript", "title", "option"):
+        return False
+    holder = parent.getparent() if piece.is_tail and parent.getparent() is not None else parent
+    return not page.in_chrome(holder) and not in_teaser(holder, h1)
+
+
+def _labelled_date(page: Page, h1, now: datetime) -> Dated | None:
+    """The last resort, when no update stands in and htmldate finds nothing: a short line led by
+    a publishing label ("Posted on March 3, 2025", "Post time: 01-04-2024", "Date: 2024-03-05")
+    anywhere in the story (under it, by its share buttons), outside chrome and teasers."""
+    for piece in _BODY_TEXT(page.tree):
+        text = squash(str(piece))
+        match = _LABEL_LED.match(text) if len(text) <= 80 else None
+        if not match or piece.getparent() is None or piece.getparent().tag == "a" or not _ours(page, piece, h1):
+            continue
+        moment = _date_after(piece, text, match.end())
+        if moment is not None and not is_future(moment, now):
+            return Dated(_settle_ambiguous(text, moment, page), "html")
+    return None
 
 
 def _shown_date(page: Page, h1, header_pub: list[Dated], header_mod: list[Dated], now: datetime) -> Dated | None:
