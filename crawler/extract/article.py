@@ -84,11 +84,14 @@ def extract_article(
     `boilerplate`: blocks learned from the source's other pages (`boilerplate.learn_boilerplate`,
     a Boilerplate or its JSON), removed before the body is read.
 
-    `now` is the moment the page was fetched: no later date is taken for a publication date.
+    `now` is the moment the page was fetched: no later date is taken for a publication date, and
+    a date the page writes relative to it ("3 hours ago", "vor 2 Tagen") is read against it.
     Default: the `fetched_at` hint (ISO 8601), else the current time, read here once (the crawl,
-    `crawler.prepare` and the fixtures always pass it: the same input gives the same output).
+    `crawler.prepare` and the fixtures always pass it: the same input gives the same output);
+    against the clock, no relative date is read (a page saved long ago would get today's).
     """
-    now = now or _fetch_time(hints) or datetime.now(timezone.utc)
+    fetched = now or _fetch_time(hints)  # said by the caller: dates written "3 hours ago" are read against it
+    now = fetched or datetime.now(timezone.utc)
     if isinstance(html, bytes):
         html, _ = decode_html(html, content_type)
     if not html or not html.strip():
@@ -102,7 +105,7 @@ def extract_article(
     kind = page_kind(tree, url, page.ld_article is not None)
     if kind.reason and not kind.provisional:
         return Rejection(url, "not_article", kind.reason)
-    meta = extract_metadata(tree, {**hints, "now": now}, url=url, page=page)
+    meta = extract_metadata(tree, {**hints, "now": now, "fetched_at": fetched}, url=url, page=page)
     prune(tree, tuple(hints.get("prune") or ()))
     learned = hints.get("boilerplate")
     if learned:

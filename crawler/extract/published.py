@@ -5,7 +5,9 @@
 3. hints from the spider (WordPress REST, feed, sitemap);
 4. `<time datetime>` and `itemprop` dates in the article's header or meta line, never in comments,
    related posts, sidebars, body prose or a "today is ..." widget; then a date written by the
-   headline (the element holding the story's title when no `<h1>` does: a `<legend>`, an `<h2>`);
+   headline (the element holding the story's title when no `<h1>` does: a `<legend>`, an `<h2>`),
+   also one written relative to the page's fetch time ("3 hours ago", `relative.py`) when the
+   caller gave that time;
 5. the day in the URL (`/2020/07/28/`);
 6. when the page shows only an update ("Updated April 10, 2025", "Last updated on ..."): that day
    stands in for the published one, unless a picture of the story (its `og:image`, an image in
@@ -44,6 +46,7 @@ from lxml import etree
 from .dates import MONTHS, get_zone, is_future, parse_datetime, parse_human
 from .dom import marker, marker_of, squash
 from .evidence import Page, fold_name, in_teaser, iter_text_segments
+from .relative import relative_moment
 
 PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "article:published", "og:published_time",
@@ -245,8 +248,9 @@ def header_text_date(page: Page, h1) -> Dated | None:
     return _header_text_dates(page, h1)[0]
 
 
-def _header_text_dates(page: Page, h1) -> tuple[Dated | None, Dated | None]:
-    """(the first date next to the headline not labelled as an update, the first one that is)."""
+def _header_text_dates(page: Page, h1, fetched: datetime | None = None) -> tuple[Dated | None, Dated | None]:
+    """(the first date next to the headline not labelled as an update, the first one that is);
+    with the page's fetch time, also one written relative to it ("3 hours ago")."""
     updated: Dated | None = None
     if h1 is None:
         return None, None
@@ -267,6 +271,9 @@ def _header_text_dates(page: Page, h1) -> tuple[Dated | None, Dated | None]:
         if _is_today(parent):
             continue
         moment = parse_human(text) or (parse_datetime(text) if _ISO_DAY.match(text) else None)
+        origin = "html"
+        if moment is None and fetched is not None:
+            moment, origin = relative_moment(text, fetched), "relative"
         if moment is None:
             continue
         moment = _settle_ambiguous(text, moment, page)
@@ -276,9 +283,9 @@ def _header_text_dates(page: Page, h1) -> tuple[Dated | None, Dated | None]:
                              if len(squash(str(p))) <= 40)
         holder = parent.getparent() if piece.is_tail else parent
         if _cue(label) == "modified" or holder is not None and _kind(holder) == "modified":
-            updated = updated or Dated(moment, "html")
+            updated = updated or Dated(moment, origin)
             continue
-        return Dated(moment, "html"), updated
+        return Dated(moment, origin), updated
     return None, updated
 
 
@@ -383,7 +390,8 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
             published = own
     if published is not None and (ld_mod or meta_mod) and not _published_meta_tag(page):
         published = _shown_update(page, h1, published, (ld_mod, meta_mod), header_pub + header_mod, now) or published
-    text_pub, text_mod = _header_text_dates(page, h1) if not published else (None, None)
+    fetched = _fetched(hints)  # a date written "3 hours ago" is read against it, only here
+    text_pub, text_mod = _header_text_dates(page, h1, fetched) if not published else (None, None)
     published = (
         published
         or _first(iter([(hints.get("published_at"), origin)]), now)
@@ -570,13 +578,20 @@ def _detected(page: Page, now: datetime, updates: list[Dated]) -> Dated | None:
     return _first(iter([(moment, "detected")]), now)
 
 
+def _fetched(hints: dict[str, Any]) -> datetime | None:
+    """The page's fetch time (`fetched_at`, aware), or None when the caller did not say it: then
+    no "3 hours ago" is read (against the clock, an old saved page's would be wrong)."""
+    value = hints.get("fetched_at")
+    fetched = value if isinstance(value, datetime) else parse_datetime(value) if isinstance(value, str) else None
+    return fetched if fetched and fetched.tzinfo else None
+
+
 def _now(hints: dict[str, Any]) -> datetime | None:
     """The moment dates are judged against (no later date is a publication date): the `now`
     hint, else the page's `fetched_at`; None (nothing is future) without either: no clock here."""
     if isinstance(hints.get("now"), datetime):
         return hints["now"]
-    fetched = parse_datetime(hints.get("fetched_at")) if isinstance(hints.get("fetched_at"), str) else None
-    return fetched if fetched and fetched.tzinfo else None
+    return _fetched(hints)
 
 
 def _stated(page: Page, *found: Dated | None) -> list[datetime]:
