@@ -60,8 +60,18 @@ MODIFIED_META = (
     "article:modified_time", "og:article:modified_time", "article:modified", "og:updated_time", "datemodified",
     "modified_time", "last-modified", "lastmod", "article.updated", "dcterms.modified", "dc.date.modified",
 )
-_MODIFIED_CUE = re.compile(r"updated|modified|\bupdate|revised|reviewed|edited|fact.?checked|changed", re.I)
-_PUBLISHED_CUE = re.compile(r"publish|posted|entry-date|post-date|pubdate|created|released|originally", re.I)
+_MODIFIED_CUE = re.compile(  # English, then the languages dates.py reads months in
+    r"updated|modified|\bupdate|revised|reviewed|edited|fact.?checked|changed"
+    r"|aktualisiert|geändert|mis à jour|mise à jour|modifié|actualiz|atualiz|aggiornat|modificad|modificat[oa]?\b"
+    r"|bijgewerkt|gewijzigd|uppdaterad|opdateret|oppdatert|aktualiz|güncelle|diperbarui|dikemas kini"
+    r"|обновл|изменен|оновл|ενημερ|تحديث|تعديل|روزرسانی|ویرایش|עודכן|更新|修改|수정",
+    re.I)
+_PUBLISHED_CUE = re.compile(
+    r"publish|posted|entry-date|post-date|pubdate|created|released|originally"
+    r"|veröffentlicht|publié|publicad[oa]|publicat\b|pubblicat|gepubliceerd|publicerad|publiceret|publisert"
+    r"|opublikow|publikováno|zveřejněno|yayınlan|yayın tarihi|diterbitkan|опубликов|публикац|опублік|публікац"
+    r"|δημοσ[ιί]ε[υύ]|نُ?شر|منشور|انتشار|פורסם|公開|掲載|配信|发布|發布|发表|發表|입력|게시",
+    re.I)
 _DATEISH = re.compile(r"date|time|publish|posted|updated|modified", re.I)
 _TODAY = re.compile(r"today|current.?date", re.I)  # a page's "today is ..." widget, no story's date
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # a bare "2024-11-06" under the headline
