@@ -60,18 +60,37 @@ MODIFIED_META = (
     "article:modified_time", "og:article:modified_time", "article:modified", "og:updated_time", "datemodified",
     "modified_time", "last-modified", "lastmod", "article.updated", "dcterms.modified", "dc.date.modified",
 )
-_MODIFIED_CUE = re.compile(  # English, then the languages dates.py reads months in
-    r"updated|modified|\bupdate|revised|reviewed|edited|fact.?checked|changed"
-    r"|aktualisiert|geändert|mis à jour|mise à jour|modifié|actualiz|atualiz|aggiornat|modificad|modificat[oa]?\b"
-    r"|bijgewerkt|gewijzigd|uppdaterad|opdateret|oppdatert|aktualiz|güncelle|diperbarui|dikemas kini"
-    r"|обновл|изменен|оновл|ενημερ|تحديث|تعديل|روزرسانی|ویرایش|עודכן|更新|修改|수정",
-    re.I)
-_PUBLISHED_CUE = re.compile(
-    r"publish|posted|entry-date|post-date|pubdate|created|released|originally"
-    r"|veröffentlicht|publié|publicad[oa]|publicat\b|pubblicat|gepubliceerd|publicerad|publiceret|publisert"
-    r"|opublikow|publikováno|zveřejněno|yayınlan|yayın tarihi|diterbitkan|опубликов|публикац|опублік|публікац"
-    r"|δημοσ[ιί]ε[υύ]|نُ?شر|منشور|انتشار|פורסם|公開|掲載|配信|发布|發布|发表|發表|입력|게시",
-    re.I)
+
+
+class _Cue:
+    """Cue words of one kind: the ASCII ones searched in every text, the others (accents, other
+    scripts) only in a text that has such letters; the leftmost match of the two."""
+
+    def __init__(self, ascii_words: str, other_words: str) -> None:
+        self.ascii, self.other = re.compile(ascii_words, re.I), re.compile(other_words, re.I)
+
+    def search(self, text: str) -> re.Match | None:
+        found = self.ascii.search(text)
+        if text.isascii():
+            return found
+        more = self.other.search(text)
+        return more if found is None or more is not None and more.start() < found.start() else found
+
+
+# English, then the languages dates.py reads month names in; the ASCII words grouped by first letter
+# (a class or id string of every dated element is searched: one branch a letter keeps that cheap)
+_MODIFIED_CUE = _Cue(
+    r"a(?:ctualiz|ggiornat|ktuali[sz]|tualiz)|bijgewerkt|changed|di(?:perbarui|kemas kini)|edited|fact.?checked"
+    r"|g(?:ewijzigd|uncelle)|mod(?:ified|ifica(?:d|t[oa]?\b))|op(?:dateret|pdatert)|re(?:vised|viewed)"
+    r"|u(?:pdated|ppdaterad)|\bupdate",
+    r"geändert|mis à jour|mise à jour|modifié|güncelle|обновл|изменен|оновл|ενημερ|تحديث|تعديل|روزرسانی|ویرایش"
+    r"|עודכן|更新|修改|수정|frissítve|frissítés|módosítva|cập nhật")
+_PUBLISHED_CUE = _Cue(
+    r"p(?:ubli(?:sh|ca(?:d[oa]|t\b)|ce(?:rad|ret)|sert)|osted|ost-date|ubdate|ubblicat)|entry-date|created"
+    r"|released|originally|gepubliceerd|opublikow|di(?:terbitkan|publikasi)|y(?:ayinlan|ayin tarihi)",
+    r"veröffentlicht|publié|publikováno|zveřejněno|yayınlan|yayın tarihi|опубликов|публикац|опублік|публікац"
+    r"|δημοσ[ιί]ε[υύ]|نُ?شر|منشور|انتشار|פורסם|公開|掲載|配信|发布|發布|发表|發表|입력|게시|közzétéve|publikálva"
+    r"|ngày đăng|đăng lúc")
 _DATEISH = re.compile(r"date|time|publish|posted|updated|modified", re.I)
 _TODAY = re.compile(r"today|current.?date", re.I)  # a page's "today is ..." widget, no story's date
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # a bare "2024-11-06" under the headline
