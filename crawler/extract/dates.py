@@ -90,11 +90,11 @@ for _number, _phrase in enumerate(_PHRASES, start=1):  # also without the articl
     if _phrase:
         _FOLDED_MONTHS.update({_fold(_phrase): _number, _fold(_phrase.replace(" ال", " ")): _number})
 _SOLAR_MONTHS = {_fold(name): number for number, name in enumerate(_SOLAR, start=1)}
-# Arabic-Indic and Persian digits as ASCII; bidi marks, zero-width non-joiners and the Arabic
-# stretching stroke dropped (they sit inside numbers and words on right-to-left pages)
-_DIGITS = str.maketrans({**{chr(0x660 + i): str(i) for i in range(10)}, **{chr(0x6F0 + i): str(i) for i in range(10)},
-                         "\u200e": None, "\u200f": None, "\u061c": None, "\u200c": None, "\u0640": None})
-_YEARISH = re.compile(r"\d{4}")  # every date below has a four-digit year (\\d: any script's digits)
+# bidi marks and zero-width non-joiners dropped: right-to-left pages put them inside dates ("28\u200f
+# تموز") and Persian words. Digits need no mapping: \d and int() read Arabic-Indic (٢٨), Persian
+# (۲۸) and full-width (２８) digits as they read ASCII ones.
+_MARKS = str.maketrans(dict.fromkeys("\u200e\u200f\u061c\u200c"))
+_YEARISH = re.compile(r"\d{4}")  # every date below has a four-digit year
 _PM = {"pm", "م", "مساء", "مساءا", "مساءً", "午後", "下午", "오후"}
 _AM = {"am", "ص", "صباحا", "صباحًا", "午前", "上午", "오전"}
 _MONTH = r"(?P<month>(?:كانون|تشرين)\s+[^\W\d_]{3,7}|[^\W\d_]{2,12})\.?"
@@ -161,7 +161,7 @@ def parse_human(text: str) -> datetime | None:
     '07/28/2020 11:38', '28 تموز ٢٠٢٠'), in the languages of _MONTH_NAMES; naive."""
     if not _YEARISH.search(text):
         return None  # most texts a page holds (names, titles, labels): no pattern below can match
-    text = text.translate(_DIGITS)
+    text = text.translate(_MARKS)
     for pattern in _HUMAN:
         for match in pattern.finditer(text):
             moment = _moment(match.groupdict())

@@ -83,7 +83,7 @@ _MODIFIED_CUE = _Cue(
     r"a(?:ctualiz|ggiornat|ktuali[sz]|tualiz)|bijgewerkt|changed|di(?:perbarui|kemas kini)|edited|fact.?checked"
     r"|g(?:ewijzigd|uncelle)|mod(?:ified|ifica(?:d|t[oa]?\b))|op(?:dateret|pdatert)|re(?:vised|viewed)"
     r"|u(?:pdated|ppdaterad)|\bupdate",
-    r"geändert|mis à jour|mise à jour|modifié|güncelle|обновл|изменен|оновл|ενημερ|تحديث|تعديل|روزرسانی|ویرایش"
+    r"geändert|mis à jour|mise à jour|modifié|güncelle|обновл|изменен|оновл|ενημ[εέ]ρ|تحديث|تعديل|روزرسانی|ویرایش"
     r"|עודכן|更新|修改|수정|frissítve|frissítés|módosítva|cập nhật")
 _PUBLISHED_CUE = _Cue(
     r"p(?:ubli(?:sh|ca(?:d[oa]|t\b)|ce(?:rad|ret)|sert)|osted|ost-date|ubdate|ubblicat)|entry-date|created"
