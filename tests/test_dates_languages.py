@@ -54,9 +54,10 @@ from crawler.extract.dates import MONTHS, parse_human
     ("الثلاثاء ٢٨ تموز ٢٠٢٠ - ١٥:١٦", "2020-07-28T15:16"),
     ("\u200f28\u200f تموز\u200f 2020", "2020-07-28T00:00"),
     # Persian: Gregorian names, and the solar calendar turned into the Gregorian day
-    ("14 مارس ۲۰۲۵", "2025-03-14T00:00"),
+    ("۱۴ ژانویه ۲۰۲۵", "2025-01-14T00:00"),
     ("۲۴ اسفند ۱۴۰۳", "2025-03-14T00:00"),
     ("۱۴ اردی\u200cبهشت ۱۴۰۳", "2024-05-03T00:00"),
+    ("14 ارديبهشت 1403", "2024-05-03T00:00"),  # typed with the Arabic yeh
     ("30 اسفند 1399", "2021-03-20T00:00"),
     # Hebrew ("in March"), Vietnamese
     ("14 במרץ 2025", "2025-03-14T00:00"),
@@ -153,7 +154,7 @@ _STORIES = {
     "de": _GERMAN,
     "ar": _ARABIC,
     "ru": "Городской совет утвердил новый бюджет после долгих обсуждений, больше всего денег получат школы. ",
-    "ja": "市議会は十四日、新しい予算案を賛成多数で可決した。学校の改修と道路の補修に重点を置いた。",
+    "ja": "市議会は十四日、新しい予算案を賛成多数で可決した。学校の改修と道路の補修に重点を置いた。" * 2,
     "pt": "A câmara municipal aprovou o novo orçamento depois de um longo debate, com mais verbas para escolas. ",
     "pl": "Rada miasta przyjęła nowy budżet po długiej debacie, najwięcej pieniędzy otrzymają szkoły. ",
     "tr": "Belediye meclisi uzun bir tartışmanın ardından yeni bütçeyi kabul etti, okullara daha fazla pay ayrıldı. ",

@@ -78,7 +78,8 @@ class _Cue:
 
 
 # English, then the languages dates.py reads month names in; the ASCII words grouped by first letter
-# (a class or id string of every dated element is searched: one branch a letter keeps that cheap)
+# (a class or id string of every dated element is searched: one branch a letter keeps that cheap;
+# re.I matches Turkish "ı" to "i": "yayinlan" finds "Yayınlanma")
 _MODIFIED_CUE = _Cue(
     r"a(?:ctualiz|ggiornat|ktuali[sz]|tualiz)|bijgewerkt|changed|di(?:perbarui|kemas kini)|edited|fact.?checked"
     r"|g(?:ewijzigd|uncelle)|mod(?:ified|ifica(?:d|t[oa]?\b))|op(?:dateret|pdatert)|re(?:vised|viewed)"
@@ -88,7 +89,7 @@ _MODIFIED_CUE = _Cue(
 _PUBLISHED_CUE = _Cue(
     r"p(?:ubli(?:sh|ca(?:d[oa]|t\b)|ce(?:rad|ret)|sert)|osted|ost-date|ubdate|ubblicat)|entry-date|created"
     r"|released|originally|gepubliceerd|opublikow|di(?:terbitkan|publikasi)|y(?:ayinlan|ayin tarihi)",
-    r"veröffentlicht|publié|publikováno|zveřejněno|yayınlan|yayın tarihi|опубликов|публикац|опублік|публікац"
+    r"veröffentlicht|publié|publikováno|zveřejněno|опубликов|публикац|опублік|публікац"
     r"|δημοσ[ιί]ε[υύ]|نُ?شر|منشور|انتشار|פורסם|公開|掲載|配信|发布|發布|发表|發表|입력|게시|közzétéve|publikálva"
     r"|ngày đăng|đăng lúc")
 _DATEISH = re.compile(r"date|time|publish|posted|updated|modified", re.I)
