@@ -453,6 +453,20 @@ def find_dates(page: Page, hints: dict[str, Any], now: datetime | None = None,
 _LABEL_LED = re.compile(
     r"^(?:published|posted|post(?:ed)?\s+(?:time|date|on)|publish(?:ed)?\s+(?:date|on)|date\s+(?:published|posted)"
     r"|date\s*:)\s*(?:on\b)?\s*:?\s*", re.I)
+_FIRST_DIGIT = re.compile(r"\d")
+
+
+def _label_end(text: str) -> int | None:
+    """Where the publishing label leading `text` ends: an English one of _LABEL_LED, or the up to
+    40 characters before its first digit (all of a text without one) when their cue, in any
+    language the cues know, is "published" ("Veröffentlicht am 3. März 2025", "نشر بتاريخ:
+    الثلاثاء 28 تموز 2020"). None when no such label leads it."""
+    match = _LABEL_LED.match(text)
+    if match:
+        return match.end()
+    digit = _FIRST_DIGIT.search(text)
+    end = digit.start() if digit else len(text)
+    return end if 0 < end <= 40 and _cue(text[:end]) == "published" else None
 _BODY_TEXT = etree.XPath("/html/body/descendant::text()[normalize-space()]")
 
 
@@ -463,7 +477,7 @@ def _date_after(piece, text: str, start: int) -> datetime | None:
     if not rest:
         following = piece.getparent().xpath("following::text()[normalize-space()][1]")
         rest = squash(str(following[0])) if following else ""
-    return parse_human(rest[:40])
+    return parse_human(rest[:80])
 
 
 def _ours(page: Page, piece, h1) -> bool:
@@ -481,10 +495,10 @@ def _labelled_date(page: Page, h1, now: datetime) -> Dated | None:
     anywhere in the story (under it, by its share buttons), outside chrome and teasers."""
     for piece in _BODY_TEXT(page.tree):
         text = squash(str(piece))
-        match = _LABEL_LED.match(text) if len(text) <= 80 else None
-        if not match or piece.getparent() is None or piece.getparent().tag == "a" or not _ours(page, piece, h1):
+        end = _label_end(text) if len(text) <= 80 else None
+        if end is None or piece.getparent() is None or piece.getparent().tag == "a" or not _ours(page, piece, h1):
             continue
-        moment = _date_after(piece, text, match.end())
+        moment = _date_after(piece, text, end)
         if moment is not None and not is_future(moment, now):
             return Dated(_settle_ambiguous(text, moment, page), "html")
     return None
