@@ -93,7 +93,7 @@ def extract_article(
     fetched = now or _fetch_time(hints)  # said by the caller: dates written "3 hours ago" are read against it
     now = fetched or datetime.now(timezone.utc)
     if isinstance(html, bytes):
-        html, _ = decode_html(html, content_type)
+        html, _ = decode_html(html, content_type, url)
     if not html or not html.strip():
         return Rejection(url, "empty", "no content")
     if len(html) > MAX_HTML_CHARS:

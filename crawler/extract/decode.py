@@ -1,7 +1,10 @@
 """Bytes to text by the same rules as the crawl: BOM, HTTP header, <meta>, then detection.
 
 A declared charset that cannot decode the bytes is a lie (common: a server-wide `charset=UTF-8`
-over windows-1256 pages); it is then ignored and the next rule applies."""
+over windows-1256 pages); it is then ignored and the next rule applies. Detection is a browser's
+(frostwork, which w3lib >= 2.6 decodes with): UTF-8 when the bytes are valid UTF-8, else the
+charset Firefox would guess from them and from the address's top-level domain (`.iq` pages lean
+to windows-1256)."""
 
 from __future__ import annotations
 
@@ -9,11 +12,8 @@ import codecs
 import importlib
 from functools import lru_cache
 
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding
-
-# Pages that declare nothing are most often UTF-8; on our Arabic sites the usual legacy
-# charset is windows-1256, so it is tried before the Latin fallback.
-FALLBACK_ENCODINGS = ("utf-8", "cp1256")
+from frostwork.encoding import autodetect_encoding, bom_encoding, codec_name, declared_encoding, decode
+from w3lib.encoding import http_content_type_encoding
 
 
 @lru_cache(maxsize=64)
@@ -33,36 +33,29 @@ def byte_scannable(encoding: str) -> bool:
         return False
 
 
-def _guess(body: bytes) -> str | None:
-    for encoding in FALLBACK_ENCODINGS:
-        try:
-            body.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    return None
-
-
-def _decodes(body: bytes, encoding: str | None) -> bool:
-    if not encoding:
-        return False
+def _trusted(body: bytes, label: str | None) -> str | None:
+    """The Python codec `label` names when the whole body decodes with it, else None."""
+    name = codec_name(label) if label else None
+    if not name:
+        return None
     try:
-        codecs.lookup(encoding)
-        body.decode(encoding)
+        codecs.lookup(name)
+        body.decode(name)
     except (LookupError, UnicodeDecodeError):
-        return False
-    return True
+        return None
+    return name
 
 
-def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Return (text, encoding) for an HTML body; `content_type` is the HTTP header value."""
-    header = content_type or ""
-    header_encoding = http_content_type_encoding(header)
-    if header_encoding and not _decodes(body, header_encoding):
-        header = ""  # the header's charset does not fit the bytes: fall back to <meta>, then detection
-    meta_encoding = html_body_declared_encoding(body)
-    if "charset" not in header.lower() and not _decodes(body, meta_encoding):
-        # nothing trustworthy declared: detect, so that undeclared windows-1256 is not read as latin-1
-        header = f"text/html; charset={_guess(body) or 'cp1252'}"
-    encoding, text = html_to_unicode(header, body, auto_detect_fun=_guess)
-    return text, encoding
+def decode_html(body: bytes, content_type: str | None = None, url: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding) for an HTML body; `content_type` is the HTTP header value, `url`
+    the page's address (its top-level domain helps the guess for a page that declares nothing)."""
+    bom = bom_encoding(body)
+    if bom is not None:
+        label, length = bom
+        return decode(body[length:], label), codec_name(label) or label
+    for declared in (http_content_type_encoding(content_type or ""), declared_encoding(body)):
+        name = _trusted(body, declared)
+        if name:
+            return decode(body, name), name
+    label = autodetect_encoding(body, url=url)
+    return decode(body, label), codec_name(label) or label

@@ -42,7 +42,7 @@ class Page:
 
     def __init__(self, html: str | bytes, url: str, content_type: str | None = None,
                  fetched_at: datetime | None = None) -> None:
-        self.html = decode_html(html, content_type)[0] if isinstance(html, bytes) else html
+        self.html = decode_html(html, content_type, url)[0] if isinstance(html, bytes) else html
         self.url, self.fetched_at = url, fetched_at
 
     @cached_property
