@@ -196,27 +196,30 @@ def test_labelled_dates_at_the_foot_of_the_story_are_its_dates(lang, published, 
     assert (record.published_at, record.modified_at) == expected
 
 
-def test_a_russian_page_gives_its_genitive_dates_with_their_labels():
-    story = ("Городской совет утвердил новый бюджет после долгих обсуждений. Больше всего денег получат школы "
-             "и больницы, а ремонт дорог перенесут на следующий год. ")
-    header = ('<div class="article__info"><div class="article__date">Опубликовано: 14 марта 2025 г., 10:30</div>'
-              '<div class="article__date">Обновлено: 15 марта 2025 г., 08:05</div></div>')
-    html = ("<html lang='ru'><head><title>Совет утвердил бюджет</title></head><body><div class='article'>"
-            f"<h1>Совет утвердил бюджет</h1>{header}" + f"<p>{story * 3}</p>" * 4 + "</div></body></html>")
-    record = extract_article(html.encode("utf-8"), "https://gorod-news.example/news/2025/budget-8812",
-                             content_type="text/html; charset=utf-8", timezone="Europe/Moscow")
-    assert record.published_at == "2025-03-14T10:30:00+03:00"
-    assert record.modified_at == "2025-03-15T08:05:00+03:00"
+_HEADED_PAGES = {
+    # Russian: genitive month names, "г." after the year
+    "ru": ("Совет утвердил бюджет",
+           "Городской совет утвердил новый бюджет после долгих обсуждений. Больше всего денег получат школы "
+           "и больницы, а ремонт дорог перенесут на следующий год. ",
+           '<div class="article__info"><div class="article__date">Опубликовано: 14 марта 2025 г., 10:30</div>'
+           '<div class="article__date">Обновлено: 15 марта 2025 г., 08:05</div></div>',
+           "Europe/Moscow", "+03:00"),
+    # Japanese: kanji dates
+    "ja": ("市議会、新予算案を可決",
+           "市議会は十四日、新しい予算案を賛成多数で可決した。学校の改修と道路の補修に重点を置き、"
+           "市長は記者会見で財政の健全化を進めると述べた。",
+           '<div class="article-header__info"><p class="date">公開日：2025年3月14日 10:30</p>'
+           '<p class="date">更新日：2025年3月15日 8:05</p></div>',
+           "Asia/Tokyo", "+09:00"),
+}
 
 
-def test_a_japanese_page_gives_its_kanji_dates_with_their_labels():
-    story = ("市議会は十四日、新しい予算案を賛成多数で可決した。学校の改修と道路の補修に重点を置き、"
-             "市長は記者会見で財政の健全化を進めると述べた。")
-    header = ('<div class="article-header__info"><p class="date">公開日：2025年3月14日 10:30</p>'
-              '<p class="date">更新日：2025年3月15日 8:05</p></div>')
-    html = ("<html lang='ja'><head><meta charset='utf-8'><title>市議会、新予算案を可決</title></head><body><main>"
-            f"<h1>市議会、新予算案を可決</h1>{header}" + f"<p>{story * 3}</p>" * 4 + "</main></body></html>")
-    record = extract_article(html.encode("utf-8"), "https://shinbun.example/articles/20250314-0042",
-                             content_type="text/html", timezone="Asia/Tokyo")
-    assert record.published_at == "2025-03-14T10:30:00+09:00"
-    assert record.modified_at == "2025-03-15T08:05:00+09:00"
+@pytest.mark.parametrize("lang", sorted(_HEADED_PAGES))
+def test_a_header_gives_its_published_and_updated_dates_with_their_labels(lang):
+    title, story, header, zone, offset = _HEADED_PAGES[lang]
+    html = (f"<html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title></head><body><main>"
+            f"<h1>{title}</h1>{header}" + f"<p>{story * 3}</p>" * 4 + "</main></body></html>")
+    record = extract_article(html.encode("utf-8"), f"https://news.example/{lang}/2025/budget-8812",
+                             content_type="text/html; charset=utf-8", timezone=zone)
+    assert record.published_at == "2025-03-14T10:30:00" + offset
+    assert record.modified_at == "2025-03-15T08:05:00" + offset
