@@ -156,3 +156,21 @@ def test_header_dates_come_from_elements_before_the_story_whatever_comments_sit_
         assert [d.moment.date().isoformat() for d in modified] == ["2025-03-04"]
     shown, _ = header_dates(page('<meta itemprop="datePublished" content="2025-02-01">', body), shown=True)
     assert [d.moment.isoformat() for d in shown] == ["2025-03-01T08:00:00+03:00"]
+
+
+def test_a_day_only_update_stamp_of_the_published_day_keeps_both_meta_tags():
+    # Drupal writes its update as the bare day ("- 00:00"): on the published day that is no
+    # update before the story, so the published instant is kept with its time
+    head = ('<meta property="og:updated_time" content="Thu, 09/25/2025 - 00:00">'
+            '<meta property="article:published_time" content="Thu, 09/25/2025 - 11:38">')
+    tree = lxml.html.document_fromstring(f"<html><head>{head}</head><body><h1>Best ferries</h1>{BODY}</body></html>")
+    meta = extract_metadata(tree, {}, url=URL)
+    assert meta.values["published_at"].isoformat() == "2025-09-25T11:38:00"
+    assert meta.provenance["published_at"].startswith("meta")
+    # an update stamped a day before the story still discredits the pair
+    earlier = head.replace("09/25/2025 - 00:00", "09/24/2025 - 00:00")
+    assert not (dates(earlier, f"<h1>Best ferries</h1>{BODY}")[1] or "").startswith("meta")
+
+
+def test_a_meta_tag_named_published_dates_the_story():
+    assert dates('<meta name="published" content="July 17, 2025">', BODY)[:2] == ("2025-07-17", "meta+naive")

@@ -54,7 +54,7 @@ PUBLISHED_META = (
     "publishdate", "pubdate", "parsely-pub-date", "sailthru.date", "article.published", "article_date_original",
     "publication_date", "original-publish-date", "dc.date.issued", "dcterms.issued", "dcterms.created",
     "dc.date.created", "citation_publication_date", "citation_date", "rnews:datepublished", "date", "dc.date",
-    "dcterms.date",
+    "dcterms.date", "published",
 )
 MODIFIED_META = (
     "article:modified_time", "og:article:modified_time", "article:modified", "og:updated_time", "datemodified",
@@ -571,9 +571,16 @@ def _pair(page: Page, published, modified, now) -> tuple[Dated | None, Dated | N
     """One source's (published, modified); both dropped when modified comes before published."""
     first_published = _first(published, now, human=True)
     first_modified = _first(modified, now, human=True)
-    if first_published and first_modified and _later(first_published.moment, first_modified.moment):
+    if first_published and first_modified and _later(first_published.moment, first_modified.moment) \
+            and not _day_stamp_of(first_modified.moment, first_published.moment):
         return None, None
     return first_published, first_modified
+
+
+def _day_stamp_of(stamp: datetime, moment: datetime) -> bool:
+    """Is `stamp` a bare day ("Thu, 09/25/2025 - 00:00", midnight) that is `moment`'s day? Then
+    it is not before `moment`, only less precise (Drupal stamps its update so)."""
+    return (stamp.hour, stamp.minute, stamp.second) == (0, 0, 0) and stamp.date() == moment.date()
 
 
 def _day(dated: Dated) -> str:
