@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import subprocess
@@ -86,6 +87,32 @@ def run_crawl(url: str | None, db_path: Path, *args: str, timeout: int = 300) ->
     result = CrawlResult(process.returncode, log, _parse_stats(log))
     result.peak_rss = peak
     return result
+
+
+def write_site(root: Path, files: dict[str, str], charsets: dict[str, str] | None = None) -> Path:
+    """Write a test site's files under `root`, as UTF-8; a file named in `charsets` in that charset
+    instead, served with it in its Content-Type (the `.headers.json` crawler.devserver reads)."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        charset = (charsets or {}).get(name)
+        path.write_bytes(text.encode(charset or "utf-8"))
+        if charset:
+            path.with_name(path.name + ".headers.json").write_text(
+                json.dumps({"Content-Type": f"text/html; charset={charset}"}))
+    return root
+
+
+def crawl_site(root: Path, db_path: Path, *args: str) -> tuple[CrawlResult, str]:
+    """Serve the site at `root` on 127.0.0.1, `scrapy crawl` it into `db_path` and stop the server:
+    (the crawl's result, the site's base URL). The crawl must end cleanly."""
+    server = serve_site(root)
+    try:
+        result = run_crawl(base_url(server), db_path, *args)
+    finally:
+        server.shutdown()
+    assert result.returncode == 0 and "Traceback" not in result.log, result.log[-3000:]
+    return result, base_url(server)
 
 
 @pytest.fixture(scope="session")

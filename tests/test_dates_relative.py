@@ -9,8 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import run_crawl
-from crawler.devserver import base_url, serve_site
+from conftest import crawl_site, write_site
 from crawler.extract import extract_article
 from crawler.extract.relative import relative_moment
 
@@ -95,25 +94,14 @@ def test_an_arabic_windows_1256_header_saying_two_hours_ago():
 
 
 def test_a_crawl_reads_hours_ago_against_each_page_s_fetch_time(tmp_path):
-    site = tmp_path / "site"
     files = {
         "index.html": '<html><body><a href="/news/rises/">one</a> <a href="/news/basra/">two</a></body></html>',
-        "news/rises/index.html": _page("Published 3 hours ago").encode("utf-8"),
+        "news/rises/index.html": _page("Published 3 hours ago"),
         "news/basra/index.html": _page("نشر منذ 5 دقائق", body=ARABIC).replace(
-            "River rises in the south", "Basra pumps at full capacity").encode("windows-1256"),
+            "River rises in the south", "Basra pumps at full capacity"),
     }
-    for name, data in files.items():
-        path = site / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-    (site / "news/basra/index.html.headers.json").write_text(
-        json.dumps({"Content-Type": "text/html; charset=windows-1256"}))
-    server = serve_site(site)
-    try:
-        result = run_crawl(base_url(server), tmp_path / "news.db")
-    finally:
-        server.shutdown()
-    assert result.returncode == 0 and "Traceback" not in result.log, result.log[-3000:]
+    write_site(tmp_path / "site", files, {"news/basra/index.html": "windows-1256"})
+    crawl_site(tmp_path / "site", tmp_path / "news.db")
     with sqlite3.connect(tmp_path / "news.db") as conn:
         rows = conn.execute("SELECT url, published_at, fetched_at, provenance FROM articles ORDER BY url").fetchall()
     assert len(rows) == 2, rows

@@ -50,7 +50,19 @@ def test_a_byte_order_mark_wins_and_is_dropped():
 
 
 def test_a_declared_charset_that_fits_is_kept():
-    title, text = STORIES["cp1252"]
-    html = _page(title, text)
-    assert decode_html(html.encode("latin-1"), "text/html; charset=ISO-8859-1") == (html, "cp1252")
+    # ISO-8859-15 writes the euro sign where a guess (windows-1252) reads "¤": only the
+    # declaration, in the header or in <meta>, gives the price right
+    html = _page("Preise", "Der Preis: 5 € pro Stück, sagte die Händlerin am Dienstag in München. ")
+    assert decode_html(html.encode("iso-8859-15"), "text/html; charset=ISO-8859-15") == (html, "iso8859-15")
+    declared = html.replace("<head>", '<head><meta charset="iso-8859-15">')
+    assert decode_html(declared.encode("iso-8859-15"), "text/html") == (declared, "iso8859-15")
+    assert "¤" in decode_html(html.encode("iso-8859-15"))[0]  # undeclared: the guess, and its reading
     assert decode_html(html.encode("utf-8"), "text/html") == (html, "utf-8")
+
+
+def test_a_declared_east_asian_charset_is_read_as_a_browser_reads_it():
+    # EUC-JP's A1 C1 is the full-width tilde to browsers (WHATWG), a wave dash to Python's codec
+    body = ('<html><head><meta charset="euc-jp"><title>営業時間</title></head><body><p>'.encode("euc_jp")
+            + "営業時間は九時".encode("euc_jp") + b"\xa1\xc1" + "十八時です。</p></body></html>".encode("euc_jp"))
+    text, used = decode_html(body, "text/html")
+    assert used == "euc_jp" and "営業時間は九時～十八時です。" in text

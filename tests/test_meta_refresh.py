@@ -13,8 +13,7 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from conftest import run_crawl
-from crawler.devserver import base_url, serve_site
+from conftest import crawl_site, write_site
 from crawler.fetch.middlewares import BytesFirstMetaRefreshMiddleware
 
 ARABIC = "قالت سلطة المياه في البصرة إن مستوى شط العرب انخفض منذ آذار. "
@@ -69,20 +68,10 @@ def test_a_crawl_follows_a_moved_storys_refresh(tmp_path):
         "moved/story/index.html": story,
         "moved/arabic/index.html": story.replace("Shatt al-Arab falls", "Basra water").replace("آذار", "نيسان"),
     }
-    for name, text in files.items():
-        path = tmp_path / "site" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("windows-1256" if "arabic" in name else "utf-8"))
-        if "arabic" in name:
-            (path.parent / f"{path.name}.headers.json").write_text('{"Content-Type": "text/html; charset=windows-1256"}')
-    server = serve_site(tmp_path / "site")
-    try:
-        result = run_crawl(base_url(server), tmp_path / "news.db")
-    finally:
-        server.shutdown()
-    assert result.returncode == 0 and "Traceback" not in result.log, result.log[-3000:]
+    write_site(tmp_path / "site", files, {name: "windows-1256" for name in files if "arabic" in name})
+    result, base = crawl_site(tmp_path / "site", tmp_path / "news.db")
     with sqlite3.connect(tmp_path / "news.db") as conn:
         rows = dict(conn.execute("SELECT url, title FROM articles"))
-    base = base_url(server).rstrip("/")
+    base = base.rstrip("/")
     assert rows == {f"{base}/moved/story/": "Shatt al-Arab falls", f"{base}/moved/arabic/": "Basra water"}
     assert result.stats.get("downloader/response_count", 0) >= 5

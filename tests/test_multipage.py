@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from conftest import run_crawl
+from conftest import run_crawl, write_site
 from crawler import neardup
 from crawler.devserver import base_url, serve_site
 from crawler.spiders.multipage import may_link_part_two, part_links, part_number
@@ -109,10 +109,7 @@ def multipage_site(tmp_path_factory):
                                        '<a href="/news/broken/2/">Next page</a>'),
         "_routes.json": json.dumps({"/news/port.html?page=2": {"file": "news/port-2.html"}}),
     }
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, "utf-8")
-    server = serve_site(root)
+    server = serve_site(write_site(root, files))
     yield base_url(server)
     server.shutdown()
 

@@ -96,7 +96,8 @@ def test_a_line_led_by_a_publishing_label_under_the_story_dates_it_when_nothing_
     # labels in the languages the cue words know, the date in the piece or in the next one
     for line, day in [("Veröffentlicht am 3. März 2024", "2024-03-03"), ("Publicado el 14 de marzo de 2024", "2024-03-14"),
                       ("نشر بتاريخ: الثلاثاء 28 تموز 2020", "2020-07-28"),
-                      ("<b>Опубликовано:</b> <span>14 марта 2024</span>", "2024-03-14")]:
+                      ("<b>Опубликовано:</b> <span>14 марта 2024</span>", "2024-03-14"),
+                      ('<i class="icon-clock"></i>Posted on <b>March 3, 2024</b>', "2024-03-03")]:
         assert published(head, body.replace("Post time: 01-04-2024", line)) == day + "T00:00:00", line
     # an update label is no publishing one
     assert published(head, body.replace("Post time: 01-04-2024", "Aktualisiert am 3. März 2024")) is None

@@ -33,17 +33,18 @@ def byte_scannable(encoding: str) -> bool:
         return False
 
 
-def _trusted(body: bytes, label: str | None) -> str | None:
-    """The Python codec `label` names when the whole body decodes with it, else None."""
+def _trusted(body: bytes, label: str | None) -> tuple[str, str] | None:
+    """(text, Python codec) when the whole body decodes with the charset `label` names, else None.
+    Valid UTF-8 reads the same by every decoder: its strict decoding is the text; another charset
+    is decoded the WHATWG way (frostwork), as a browser reads it."""
     name = codec_name(label) if label else None
     if not name:
         return None
     try:
-        codecs.lookup(name)
-        body.decode(name)
+        text = body.decode(name)
     except (LookupError, UnicodeDecodeError):
         return None
-    return name
+    return (text if name == "utf-8" else decode(body, name)), name
 
 
 def decode_html(body: bytes, content_type: str | None = None, url: str | None = None) -> tuple[str, str]:
@@ -54,8 +55,8 @@ def decode_html(body: bytes, content_type: str | None = None, url: str | None = 
         label, length = bom
         return decode(body[length:], label), codec_name(label) or label
     for declared in (http_content_type_encoding(content_type or ""), declared_encoding(body)):
-        name = _trusted(body, declared)
-        if name:
-            return decode(body, name), name
+        trusted = _trusted(body, declared)
+        if trusted:
+            return trusted
     label = autodetect_encoding(body, url=url)
     return decode(body, label), codec_name(label) or label

@@ -454,6 +454,7 @@ _LABEL_LED = re.compile(
     r"^(?:published|posted|post(?:ed)?\s+(?:time|date|on)|publish(?:ed)?\s+(?:date|on)|date\s+(?:published|posted)"
     r"|date\s*:)\s*(?:on\b)?\s*:?\s*", re.I)
 _FIRST_DIGIT = re.compile(r"\d")
+_BODY_TEXT = etree.XPath("/html/body/descendant::text()[normalize-space()]")
 
 
 def _label_end(text: str) -> int | None:
@@ -467,23 +468,12 @@ def _label_end(text: str) -> int | None:
     digit = _FIRST_DIGIT.search(text)
     end = digit.start() if digit else len(text)
     return end if 0 < end <= 40 and _cue(text[:end]) == "published" else None
-_BODY_TEXT = etree.XPath("/html/body/descendant::text()[normalize-space()]")
-
-
-def _date_after(piece, text: str, start: int) -> datetime | None:
-    """The date written right after a label ending at `start` in `text` (or, when the label ends
-    the piece, in the next text piece): "on 26 Sep 2019 at 4:12pm", "Post time: 01-04-2024"."""
-    rest = text[start:].strip()
-    if not rest:
-        following = piece.getparent().xpath("following::text()[normalize-space()][1]")
-        rest = squash(str(following[0])) if following else ""
-    return parse_human(rest[:80])
 
 
 def _ours(page: Page, piece, h1) -> bool:
     """Is the text `piece` the story's: readable text, not in chrome nor in another story's teaser?"""
     parent = piece.getparent()
-    if parent is None or parent.tag in ("script", "style", "noscript", "title", "option"):
+    if parent is None or parent.tag in ("script", "style", "noscript", "title", "option", "a"):
         return False
     holder = parent.getparent() if piece.is_tail and parent.getparent() is not None else parent
     return not page.in_chrome(holder) and not in_teaser(holder, h1)
@@ -491,14 +481,17 @@ def _ours(page: Page, piece, h1) -> bool:
 
 def _labelled_date(page: Page, h1, now: datetime) -> Dated | None:
     """The last resort, when no update stands in and htmldate finds nothing: a short line led by
-    a publishing label ("Posted on March 3, 2025", "Post time: 01-04-2024", "Date: 2024-03-05")
-    anywhere in the story (under it, by its share buttons), outside chrome and teasers."""
-    for piece in _BODY_TEXT(page.tree):
+    a publishing label ("Posted on March 3, 2025", "Post time: 01-04-2024", "Date: 2024-03-05"),
+    its date after the label or in the next text piece, anywhere in the story (under it, by its
+    share buttons), outside chrome and teasers."""
+    pieces = _BODY_TEXT(page.tree)
+    for index, piece in enumerate(pieces):
         text = squash(str(piece))
         end = _label_end(text) if len(text) <= 80 else None
-        if end is None or piece.getparent() is None or piece.getparent().tag == "a" or not _ours(page, piece, h1):
+        if end is None or not _ours(page, piece, h1):
             continue
-        moment = _date_after(piece, text, end)
+        rest = text[end:].strip() or (squash(str(pieces[index + 1])) if index + 1 < len(pieces) else "")
+        moment = parse_human(rest[:80])
         if moment is not None and not is_future(moment, now):
             return Dated(_settle_ambiguous(text, moment, page), "html")
     return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _MAX_DAYS = 7
 
 # a word for "one" (or "a") per language; a bare unit ("hace una hora", "an hour ago") is one
@@ -29,7 +28,8 @@ _NUMBER = r"(?P<n>\d{1,3}|an?|one|eine[rm]?|ein|une?|un[ao]?|uma?|een|bir)"
 _UNIT = r"(?P<unit>[^\W\d_]+)"
 _PATTERNS = (
     # 3 hours ago | 3h ago | an hour ago | 2 días atrás | 3 saat önce | 3 часа назад | 3 jam lalu | 3 godziny temu
-    re.compile(r"\b" + _NUMBER + r"\s*" + _UNIT + r"\.?\s+(?:ago|atr[aá]s|fa|geleden|önce|назад|(?:yang\s+)?lalu|temu)\b", re.I),
+    re.compile(r"\b" + _NUMBER + r"\s*" + _UNIT
+               + r"\.?\s+(?:ago|atr[aá]s|fa|geleden|önce|назад|(?:yang\s+)?lalu|temu)\b", re.I),
     # vor 3 Stunden | il y a 3 heures | hace 3 horas | há 3 horas
     re.compile(r"(?:\bvor|\bil y a|\bhace|\bh[áa])\s+" + _NUMBER + r"\s+" + _UNIT, re.I),
     # منذ 3 ساعات | منذ ساعة | منذ ساعتين (the dual: two)
@@ -51,7 +51,6 @@ def relative_moment(text: str, fetched: datetime | None) -> datetime | None:
     without a fetch time, without such words, or when the unit names no day (weeks, months)."""
     if fetched is None or not text:
         return None
-    text = text.translate(_DIGITS)
     for pattern in _PATTERNS:
         match = pattern.search(text)
         if not match:
@@ -63,7 +62,7 @@ def relative_moment(text: str, fetched: datetime | None) -> datetime | None:
         number = match["n"]
         if number is None:  # Arabic: "منذ ساعة" is one hour, "منذ ساعتين" two
             count = 2 if word.endswith(_ARABIC_DUAL) else 1
-        elif number.isdigit():
+        elif number.isdigit():  # Arabic-Indic and Persian digits too ("منذ ٣ ساعات"): \d and int() read them
             count = int(number)
         elif number.lower() in _ONE:
             count = 1
